@@ -89,6 +89,14 @@ class LocalHttpHandlerTest {
     }
 
     @Test
+    void a_malformed_percent_escape_in_the_path_gets_400_and_the_connection_stays_usable() throws Exception {
+        String reply = RawClient.exchange(server.port(), "GET /items/%ZZ HTTP/1.1\r\nHost: x\r\n\r\n"
+                + "GET /fast HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        assertThat(reply).startsWith("HTTP/1.1 400").contains("Malformed request path");
+        assertThat(reply).contains("\"fast\"");
+    }
+
+    @Test
     void a_failing_handler_gets_500_with_a_detail() throws Exception {
         assertThat(RawClient.exchange(server.port(), "GET /boom HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
                 .startsWith("HTTP/1.1 500").contains("IllegalStateException");
