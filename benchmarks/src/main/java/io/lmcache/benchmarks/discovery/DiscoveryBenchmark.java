@@ -28,6 +28,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
 
 /**
  * The discovery service's two hot paths: accepting heartbeats over loopback (a real server and one keep-alive pooled
@@ -83,7 +84,7 @@ public class DiscoveryBenchmark {
     /** Each benchmark thread walks the fleet's addresses, so heartbeats update existing registrations. */
     @State(Scope.Thread)
     public static class Cursor {
-        int next;
+        int next = (int) (Thread.currentThread().getId() * 7919 % FLEET_SIZE);
     }
 
     @Benchmark
@@ -96,6 +97,15 @@ public class DiscoveryBenchmark {
             throw new IllegalStateException("heartbeat answered " + r.status());
         }
         return r.body().length;
+    }
+
+    /** Four agents at once, each on its own pooled keep-alive connection. */
+    @Benchmark
+    @Threads(4)
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
+    public int heartbeatOverLoopbackFourClients(Service service, Cursor cursor) {
+        return heartbeatOverLoopback(service, cursor);
     }
 
     @Benchmark
