@@ -59,6 +59,9 @@ public final class Gateway implements AutoCloseable {
         try {
             embedded = config.embeddedDiscovery()
                     ? DiscoveryRegistry.create(config.discoveryTtl().toMillis(), config.discoveryMaxNodes()) : null;
+            if (embedded != null) {
+                embedded.registerMetrics(registry);
+            }
             nodes = NodeDirectories.create(config, fetcher, embedded, metrics, self);
         } catch (RuntimeException e) {
             fetcher.close();
@@ -83,6 +86,9 @@ public final class Gateway implements AutoCloseable {
         } catch (InterruptedException | RuntimeException e) {
             heartbeat.close();
             fetcher.close();
+            if (embedded != null) {
+                embedded.close();
+            }
             throw e;
         }
         self.bound(server.port());
@@ -119,5 +125,8 @@ public final class Gateway implements AutoCloseable {
         services.heartbeat().close();
         server.close();
         services.fetcher().close();
+        if (embedded != null) {
+            embedded.close();
+        }
     }
 }

@@ -171,6 +171,7 @@ public final class GatewayMain implements Callable<Integer> {
         GatewayConfig config;
         try {
             config = toConfig();
+            NodeDirectories.checkStaticSource(config);
         } catch (IllegalArgumentException e) {
             err.println("lmcache-gateway: " + e.getMessage());
             err.flush();
