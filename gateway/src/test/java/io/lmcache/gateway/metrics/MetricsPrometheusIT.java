@@ -92,7 +92,8 @@ class MetricsPrometheusIT {
         await().atMost(GENEROUS).untilAsserted(() -> assertThat(get(gateway.port(), "/metrics"))
                 .contains("lmcache_gateway_scrape_up{node=\"sim-c\"} 1\n"));
         String merged = get(gateway.port(), "/metrics");
-        assertThat(merged).contains("lmcache_gateway_scrape_up{node=\"dead-d\"} 0\n");
+        assertThat(merged).contains("lmcache_gateway_scrape_up{node=\"dead-d\"} 0\n",
+                "\nlmcache_gateway_node_tree_age_seconds ").doesNotContain("lmcache_gateway_node_tree_age_seconds NaN");
         for (String node : NODES) {
             assertThat(merged).contains("lmcache:num_hit_tokens_total{node=\"" + node + "\",");
         }
