@@ -179,7 +179,12 @@ public final class HeartbeatService implements AutoCloseable {
         return send(HeartbeatUrl.parse(heartbeatUrl), () -> false);
     }
 
-    /** running (null if never started), local_ip, startup_time, current_time, and the last outcomes. */
+    /**
+     * The reference's keys {@code running} (null if never started), {@code local_ip} (the detected IPv4, or the
+     * report host when one is set, so that no detection runs), {@code startup_time} and {@code current_time}; plus
+     * {@code heartbeat_url}, {@code api_address}, {@code pid}, {@code version}, {@code beats_sent},
+     * {@code last_success}, {@code last_failure}, {@code last_error} and {@code consecutive_failures}. Never blocks.
+     */
     public Map<String, Object> status() {
         Map<String, Object> s = new LinkedHashMap<>();
         Run r;
