@@ -174,7 +174,10 @@ public final class HeartbeatService implements AutoCloseable {
         return inflightDone.thenCompose(x -> deregister(r.url)).exceptionally(e -> false);
     }
 
-    /** Sends one heartbeat now (like the reference's {@code send_heartbeat}); never completes exceptionally. */
+    /**
+     * Sends one heartbeat now (like the reference's {@code send_heartbeat}); the future never completes
+     * exceptionally. Throws {@link IllegalArgumentException} at once for a malformed URL.
+     */
     public CompletableFuture<Boolean> sendOnce(String heartbeatUrl) {
         return send(HeartbeatUrl.parse(heartbeatUrl), () -> false);
     }

@@ -238,6 +238,12 @@ public final class SimulatedMpServer implements AutoCloseable {
             return;
         }
         long total = bytes;
+        if (io.netty.handler.codec.http.HttpMethod.HEAD.equals(ex.request().method())) {
+            FullHttpResponse head = Responses.bytes(HttpResponseStatus.OK, "application/octet-stream", new byte[0]);
+            head.headers().set(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_LENGTH, total);
+            ex.respond(head);
+            return;
+        }
         if (options.latency().isZero()) {
             KvStream.start(ex, kvPattern, total);
         } else {

@@ -260,6 +260,10 @@ class SimulatedMpServerTest {
         }
         assertThat(offset).isEqualTo(total);
         assertThat(get("/api/kv/retrieve?bytes=-1").statusCode()).isEqualTo(400);
+        HttpResponse<String> head = send("HEAD", "/api/kv/retrieve?bytes=1000");
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.headers().firstValue("content-length")).hasValue("1000");
+        assertThat(get("/").statusCode()).as("connection still usable after HEAD").isEqualTo(200);
         assertThat(get("/api/kv/retrieve?bytes=0").body()).isEmpty();
     }
 
