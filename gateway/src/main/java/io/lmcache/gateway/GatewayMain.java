@@ -204,6 +204,8 @@ public final class GatewayMain implements Callable<Integer> {
         System.out.flush();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("Shutting down");
+            System.out.flush();
             gateway.close(); // stops the heartbeat first (deregisters), then the server
             stopped.countDown();
         }, "gateway-shutdown"));
