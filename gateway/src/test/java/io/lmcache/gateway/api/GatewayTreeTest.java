@@ -189,6 +189,20 @@ class GatewayTreeTest {
     }
 
     @Test
+    void the_gateway_leaves_itself_out_when_discovery_lists_it() throws Exception {
+        HttpServer another = TestHttp.fake(new Router());
+        closeables.add(another);
+        discoveryAnswer.set(infos("http://127.0.0.1:" + child.port(), "http://127.0.0.1:" + mp.port(),
+                "http://localhost:" + parent.port(), "http://127.0.0.1:" + parent.port(),
+                "http://127.0.0.1:" + another.port()));
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                .until(() -> get(parent.port(), "/api/nodes").json().get("nodes").size() == 3);
+        JsonNode nodes = get(parent.port(), "/api/nodes").json().get("nodes");
+        assertThat(nodes).extracting(n -> n.get("name").asText())
+                .containsExactly(childProxy(), mpProxy(), "proxy_127.0.0.1_" + another.port());
+    }
+
+    @Test
     void health_answers_as_the_reference() {
         TestHttp.Reply health = get(parent.port(), "/health");
         assertThat(health.status()).isEqualTo(200);
