@@ -186,6 +186,21 @@ class NodeDirectoryTest {
     }
 
     @Test
+    void the_discovery_state_of_an_entry_is_carried_to_its_leaf() throws Exception {
+        int up = mpNode();
+        int stale = mpNode();
+        String answer = "{\"processInfos\":{\"h\":{\"count\":2,\"lmCacheInfoEntities\":["
+                + "{\"apiAddress\":\"http://127.0.0.1:" + up + "\",\"state\":\"up\"},"
+                + "{\"apiAddress\":\"http://127.0.0.1:" + stale + "\",\"state\":\"stale\"}]}}}";
+        HttpServer discovery = serve(new Router().get("/lmcache_infos", ex -> ex.respond(
+                io.lmcache.common.http.Responses.bytes(HttpResponseStatus.OK, "application/json", answer.getBytes()))));
+        NodeDirectory d = directory(supplier(discovery.port()));
+        assertThat(d.leafState("proxy_127.0.0.1_" + up)).isEqualTo("up");
+        assertThat(d.leafState("proxy_127.0.0.1_" + stale)).isEqualTo("stale");
+        assertThat(d.leafState("unknown")).isNull();
+    }
+
+    @Test
     void a_supplier_that_is_down_at_start_gives_an_empty_tree_with_the_error() throws Exception {
         HttpServer gone = serve(new Router());
         int port = gone.port();
