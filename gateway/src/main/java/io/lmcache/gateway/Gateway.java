@@ -55,16 +55,18 @@ public final class Gateway implements AutoCloseable {
         HttpFetcher fetcher = new HttpFetcher(transport);
         SelfAddress self = new SelfAddress(config.host(), config.port());
         NodeDirectory nodes;
-        DiscoveryRegistry embedded;
+        DiscoveryRegistry embedded = null;
         try {
-            embedded = config.embeddedDiscovery()
-                    ? DiscoveryRegistry.create(config.discoveryTtl().toMillis(), config.discoveryMaxNodes()) : null;
-            if (embedded != null) {
+            if (config.embeddedDiscovery()) {
+                embedded = DiscoveryRegistry.create(config.discoveryTtl().toMillis(), config.discoveryMaxNodes());
                 embedded.registerMetrics(registry);
             }
             nodes = NodeDirectories.create(config, fetcher, embedded, metrics, self);
         } catch (RuntimeException e) {
             fetcher.close();
+            if (embedded != null) {
+                embedded.close();
+            }
             throw e;
         }
         Router router = new Router();

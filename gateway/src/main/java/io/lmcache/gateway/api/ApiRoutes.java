@@ -49,7 +49,7 @@ public final class ApiRoutes {
         NodeDirectory nodes = services.nodes();
         GatewayHeartbeat heartbeat = services.heartbeat();
         router.get("/health", ex -> ex.json(HttpResponseStatus.OK,
-                Map.of("status", "healthy", "service", "lmcache-monitor")));
+                ordered("status", "healthy", "service", "lmcache-monitor")));
         router.get("/api/nodes", ex -> ex.json(HttpResponseStatus.OK, nodesBody(nodes)));
         router.get("/api/proxies", ex -> ex.json(HttpResponseStatus.OK, proxiesBody(nodes.tree())));
         router.get("/api/proxies/{proxy}/nodes", ex -> {
@@ -68,7 +68,7 @@ public final class ApiRoutes {
             } else if (!r.ok()) {
                 ex.detail(HttpResponseStatus.BAD_GATEWAY, r.error());
             } else {
-                ex.json(HttpResponseStatus.OK, Map.of("status", "success", "nodes", leaves(r.nodes())));
+                ex.json(HttpResponseStatus.OK, ordered("status", "success", "nodes", leaves(r.nodes())));
             }
         }));
         router.get("/api/heartbeat/status", ex -> heartbeat.status().whenComplete((status, e) -> {
@@ -83,9 +83,9 @@ public final class ApiRoutes {
             if (e != null) {
                 ex.detail(HttpResponseStatus.INTERNAL_SERVER_ERROR, "Heartbeat stop failed: " + rootMessage(e));
             } else if (stopped) {
-                ex.json(HttpResponseStatus.OK, Map.of("status", "success", "message", "Heartbeat service stopped"));
+                ex.json(HttpResponseStatus.OK, ordered("status", "success", "message", "Heartbeat service stopped"));
             } else {
-                ex.json(HttpResponseStatus.OK, Map.of("status", "success", "message", "Heartbeat service was not running"));
+                ex.json(HttpResponseStatus.OK, ordered("status", "success", "message", "Heartbeat service was not running"));
             }
         }));
     }
@@ -126,10 +126,9 @@ public final class ApiRoutes {
             if (e != null) {
                 ex.detail(HttpResponseStatus.BAD_REQUEST, "Heartbeat not started: " + rootMessage(e));
             } else if (started) {
-                ex.json(HttpResponseStatus.OK, Map.of("status", "success", "message", "Heartbeat service started"));
+                ex.json(HttpResponseStatus.OK, ordered("status", "success", "message", "Heartbeat service started"));
             } else {
-                ex.json(HttpResponseStatus.OK, Map.of("status", "success",
-                        "message", "Heartbeat service already running; nothing changed"));
+                ex.json(HttpResponseStatus.OK, ordered("status", "success", "message", "Heartbeat service already running; nothing changed"));
             }
         });
     }
@@ -230,6 +229,14 @@ public final class ApiRoutes {
             return Integer.parseInt(port);
         }
         return port;
+    }
+
+    /** Two keys in this order (as the reference's JSON), unlike {@code Map.of}. */
+    private static Map<String, Object> ordered(String k1, Object v1, String k2, Object v2) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put(k1, v1);
+        m.put(k2, v2);
+        return m;
     }
 
     private static String rootMessage(Throwable e) {

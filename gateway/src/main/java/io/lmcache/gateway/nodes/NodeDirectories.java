@@ -8,7 +8,10 @@ import io.lmcache.gateway.config.GatewayConfig;
 import io.lmcache.gateway.metrics.GatewayMetrics;
 import java.time.Duration;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Builds the directory for the configured node source, with the reference's precedence: supplier or coordinator URL,
@@ -26,6 +29,8 @@ import java.util.concurrent.ForkJoinPool;
 public final class NodeDirectories {
     /** Upper bound of the embedded registry's refresh interval. */
     public static final long EMBEDDED_REFRESH_MILLIS = 2_000;
+    /** The refresh thread ends after this long without work. */
+    private static final long REFRESH_THREAD_IDLE_SECONDS = 30;
 
     private NodeDirectories() {
     }
@@ -44,7 +49,24 @@ public final class NodeDirectories {
      */
     public static NodeDirectory create(GatewayConfig config, HttpFetcher fetcher, DiscoveryRegistry embedded,
                                        GatewayMetrics metrics, SelfAddress self) {
-        return create(config, fetcher, embedded, metrics, self, Ticker.systemTicker(), ForkJoinPool.commonPool());
+        return create(config, fetcher, embedded, metrics, self, Ticker.systemTicker(), refreshExecutor());
+    }
+
+    /**
+     * One named daemon thread for refresh work (parsing answers, building trees), ending when idle so a closed
+     * gateway leaves nothing behind. Not the common pool: on small machines CompletableFuture replaces it with a new
+     * thread per task.
+     */
+    private static Executor refreshExecutor() {
+        AtomicInteger n = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, REFRESH_THREAD_IDLE_SECONDS, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "node-refresh-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     /**
