@@ -166,13 +166,17 @@ final class ProxyExchange implements UpstreamListener, UpstreamPools.Acquirer {
         Channel ch = upstream.channel;
         bodyBytesForwarded += content.content().readableBytes();
         boolean last = content instanceof LastHttpContent;
-        ch.write(content, ch.voidPromise());
-        upstreamNeedsFlush = true;
         if (last) {
+            // The end of the request is flushed at once: the read batch that carried it may no longer find us.
+            ch.writeAndFlush(content, ch.voidPromise());
+            upstreamNeedsFlush = false;
             requestForwarded = true;
             if (responseHead == null) {
                 startResponseTimer();
             }
+        } else {
+            ch.write(content, ch.voidPromise());
+            upstreamNeedsFlush = true;
         }
     }
 
