@@ -40,7 +40,8 @@ public final class AgentMain implements Callable<Integer> {
 
     /** The configured command line (exit code 2 with a message for bad flags). */
     public static CommandLine commandLine() {
-        return new CommandLine(new AgentMain());
+        // argparse semantics, as the reference's flags: a repeated option keeps its last value
+        return new CommandLine(new AgentMain()).setOverwrittenOptionsAllowed(true);
     }
 
     @Override

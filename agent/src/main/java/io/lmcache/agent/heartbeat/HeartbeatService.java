@@ -174,12 +174,20 @@ public final class HeartbeatService implements AutoCloseable {
         return inflightDone.thenCompose(x -> deregister(r.url)).exceptionally(e -> false);
     }
 
-    /** Sends one heartbeat now (like the reference's {@code send_heartbeat}); never completes exceptionally. */
+    /**
+     * Sends one heartbeat now (like the reference's {@code send_heartbeat}); the future never completes
+     * exceptionally. Throws {@link IllegalArgumentException} at once for a malformed URL.
+     */
     public CompletableFuture<Boolean> sendOnce(String heartbeatUrl) {
         return send(HeartbeatUrl.parse(heartbeatUrl), () -> false);
     }
 
-    /** running (null if never started), local_ip, startup_time, current_time, and the last outcomes. */
+    /**
+     * The reference's keys {@code running} (null if never started), {@code local_ip} (the detected IPv4, or the
+     * report host when one is set, so that no detection runs), {@code startup_time} and {@code current_time}; plus
+     * {@code heartbeat_url}, {@code api_address}, {@code pid}, {@code version}, {@code beats_sent},
+     * {@code last_success}, {@code last_failure}, {@code last_error} and {@code consecutive_failures}. Never blocks.
+     */
     public Map<String, Object> status() {
         Map<String, Object> s = new LinkedHashMap<>();
         Run r;
@@ -363,6 +371,20 @@ public final class HeartbeatService implements AutoCloseable {
         return t == null ? null : t.truncatedTo(ChronoUnit.MICROS).format(ISO_MICROS);
     }
 
+    /**
+     * The first slot of the fixed-rate grid ({@code slot + k * interval}) strictly after {@code now}: the grid never
+     * drifts with the time a beat takes, and slots missed while discovery was down are skipped, never bunched.
+     */
+    static long nextSlotNanos(long slotNanos, long nowNanos, long intervalNanos) {
+        long slotsAhead = Math.max(1, Math.floorDiv(nowNanos - slotNanos, intervalNanos) + 1);
+        return slotNanos + slotsAhead * intervalNanos;
+    }
+
+    /** Upper bound of the random delay added to a beat, so that many nodes started together spread out. */
+    static long jitterBoundMillis(long intervalMillis) {
+        return Math.min(MAX_JITTER_MILLIS, (long) (intervalMillis * JITTER_SHARE));
+    }
+
     /** One start..stop period: its scheduler thread, its grid and its retry state. */
     private final class Run {
         final HeartbeatUrl url;
@@ -427,11 +449,8 @@ public final class HeartbeatService implements AutoCloseable {
             }
             backoffMillis = 0;
             long now = System.nanoTime();
-            long intervalNanos = TimeUnit.MILLISECONDS.toNanos(intervalMillis);
-            // next slot strictly after now: slots missed while failing or while slow are skipped, never bunched
-            long slotsAhead = Math.max(1, (now - slotNanos) / intervalNanos + 1);
-            slotNanos += slotsAhead * intervalNanos;
-            long jitterBound = Math.min(MAX_JITTER_MILLIS, (long) (intervalMillis * JITTER_SHARE));
+            slotNanos = nextSlotNanos(slotNanos, now, TimeUnit.MILLISECONDS.toNanos(intervalMillis));
+            long jitterBound = jitterBoundMillis(intervalMillis);
             long jitter = jitterBound > 0 ? ThreadLocalRandom.current().nextLong(jitterBound + 1) : 0;
             long delay = Math.max(0, TimeUnit.NANOSECONDS.toMillis(slotNanos - now)) + jitter;
             scheduleAt(delay, false);

@@ -48,9 +48,9 @@ public final class PluginCommand implements Callable<Integer> {
         CommandLine sidecarLine = new CommandLine(new SidecarOptions());
         PluginArgv.Result mapped = PluginArgv.fromEnvironment(json, "lmcache-agent plugin",
                 longNames(sidecarLine, false), longNames(sidecarLine, true));
-        SidecarOptions options = new SidecarOptions();
+        SidecarOptions options;
         try {
-            new CommandLine(options).parseArgs(mapped.args().toArray(String[]::new));
+            options = parse(mapped.args());
             LogLevels.apply(options.logLevel());
         } catch (CommandLine.ParameterException | IllegalArgumentException e) {
             return fail("invalid plugin configuration: " + e.getMessage());
@@ -72,6 +72,16 @@ public final class PluginCommand implements Callable<Integer> {
                 env.getOrDefault("LMCACHE_RUNTIME_PLUGIN_WORKER_ID", "0"),
                 env.getOrDefault("LMCACHE_RUNTIME_PLUGIN_WORKER_COUNT", "1"), settings.pid(), settings.port());
         return Sidecar.run(settings);
+    }
+
+    /**
+     * Parses mapped arguments as argparse does: a repeated option keeps its last value (a user's
+     * {@code plugin.frontend.port} is overridden by the MP server's own {@code http_port}, as in the reference).
+     */
+    static SidecarOptions parse(java.util.List<String> args) {
+        SidecarOptions options = new SidecarOptions();
+        new CommandLine(options).setOverwrittenOptionsAllowed(true).parseArgs(args.toArray(String[]::new));
+        return options;
     }
 
     private static int fail(String reason) {

@@ -73,6 +73,7 @@ public final class SimulatedMpServer implements AutoCloseable {
     private final long startEpochMillis = System.currentTimeMillis();
     private final ByteBuf kvPattern;
     private volatile HttpServer server;
+    private volatile UnixSocketListener unixSocket;
 
     private SimulatedMpServer(SimulatorOptions options) {
         this.options = options;
@@ -96,10 +97,19 @@ public final class SimulatedMpServer implements AutoCloseable {
     public static SimulatedMpServer start(SimulatorOptions options) throws InterruptedException {
         SimulatedMpServer sim = new SimulatedMpServer(options);
         try {
-            sim.server = HttpServer.startLocal("sim-" + options.name(), options.host(), options.port(),
-                    Transport.select(options.transport()), options.ioThreads(), HttpLimits.DEFAULTS, sim.router());
+            Transport transport = Transport.select(options.transport());
+            Router router = sim.router();
+            sim.server = HttpServer.startLocal("sim-" + options.name(), options.host(), options.port(), transport,
+                    options.ioThreads(), HttpLimits.DEFAULTS, router);
+            if (options.socketPath() != null) {
+                sim.unixSocket = new UnixSocketListener(options.socketPath(), transport, HttpLimits.DEFAULTS, router);
+            }
         } catch (InterruptedException | RuntimeException e) {
-            sim.kvPattern.release();
+            if (sim.server != null) {
+                sim.close(); // also releases the pattern
+            } else {
+                sim.kvPattern.release();
+            }
             throw e;
         }
         return sim;
@@ -126,8 +136,19 @@ public final class SimulatedMpServer implements AutoCloseable {
         return served.sum();
     }
 
+    /** The Unix socket this node also listens on, or null. */
+    public java.nio.file.Path socketPath() {
+        UnixSocketListener u = unixSocket;
+        return u == null ? null : u.path();
+    }
+
     @Override
     public void close() {
+        UnixSocketListener u = unixSocket;
+        if (u != null) {
+            unixSocket = null;
+            u.close();
+        }
         HttpServer s = server;
         if (s != null) {
             server = null;
@@ -152,7 +173,8 @@ public final class SimulatedMpServer implements AutoCloseable {
         r.get("/version", page(ex -> Responses.bytes(HttpResponseStatus.OK, Responses.JSON, versionBody)));
         r.get("/lmc_version", page(ex -> Responses.json(HttpResponseStatus.OK, versionPart(0))));
         r.get("/commit_id", page(ex -> Responses.json(HttpResponseStatus.OK, versionPart(1))));
-        r.get("/conf", page(ex -> Responses.text(HttpResponseStatus.OK, pretty(config()))));
+        r.get("/conf", page(ex -> Responses.bytes(HttpResponseStatus.OK, Responses.JSON,
+                pretty(config()).getBytes(StandardCharsets.UTF_8))));
         r.get("/env", page(ex -> Responses.bytes(HttpResponseStatus.OK, Responses.TEXT, envBody)));
         r.get("/threads", page(this::threads));
         r.get("/loglevel", page(this::logLevel));
@@ -216,6 +238,12 @@ public final class SimulatedMpServer implements AutoCloseable {
             return;
         }
         long total = bytes;
+        if (io.netty.handler.codec.http.HttpMethod.HEAD.equals(ex.request().method())) {
+            FullHttpResponse head = Responses.bytes(HttpResponseStatus.OK, "application/octet-stream", new byte[0]);
+            head.headers().set(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_LENGTH, total);
+            ex.respond(head);
+            return;
+        }
         if (options.latency().isZero()) {
             KvStream.start(ex, kvPattern, total);
         } else {

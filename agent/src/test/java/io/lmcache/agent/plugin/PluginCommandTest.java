@@ -32,6 +32,19 @@ class PluginCommandTest {
     }
 
     @Test
+    void a_users_port_key_is_overridden_by_the_mp_servers_http_port_as_argparse_would() throws Exception {
+        PluginArgv.Result mapped = PluginArgv.fromEnvironment("{\"http_config\":{\"http_port\":8085},"
+                + "\"runtime_plugin_extra_config\":{\"plugin.frontend.port\":9999,\"plugin.frontend.no_http\":true,"
+                + "\"plugin.frontend.heartbeat-url\":\"http://127.0.0.1:1/heartbeat\"}}", "p",
+                java.util.Set.of("--port", "--no-http", "--heartbeat-url", "--nodes"), java.util.Set.of("--no-http"));
+        assertThat(mapped.problems()).isEmpty();
+        io.lmcache.agent.sidecar.SidecarSettings s = PluginCommand.parse(mapped.args()).toSettings(77);
+        assertThat(s.port()).isEqualTo(8085);
+        assertThat(s.pid()).isEqualTo(77);
+        assertThat(s.nodes()).singleElement().satisfies(n -> assertThat(n.port()).isEqualTo("8085"));
+    }
+
+    @Test
     void no_environment_at_all_is_an_error() throws Exception {
         assertThat(run(Map.of())).isEqualTo(PluginCommand.CONFIG_ERROR);
     }

@@ -119,10 +119,29 @@ class SimulatedMpServerTest {
     }
 
     @Test
+    void promtool_parses_the_metrics_and_only_objects_to_lmcaches_colons() throws Exception {
+        java.nio.file.Path promtool = java.nio.file.Path.of("/usr/bin/promtool");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(promtool), "promtool installed");
+        Thread.sleep(200);
+        Process p = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectErrorStream(true).start();
+        try (var in = p.getOutputStream()) {
+            in.write(get("/metrics").body().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isIn(0, 3); // 3 = lint findings only; 1 would be a parse error
+        for (String line : out.split("\n")) {
+            if (!line.isBlank()) {
+                assertThat(line).endsWith("metric names should not contain ':'");
+            }
+        }
+    }
+
+    @Test
     void histogram_buckets_are_cumulative_and_end_at_the_count() throws Exception {
         Thread.sleep(300);
         String body = get("/metrics").body();
-        Matcher m = Pattern.compile("lmcache:time_to_retrieve_bucket\\{[^}]*le=\"([^\"]+)\"} ([0-9.]+)").matcher(body);
+        Matcher m = Pattern.compile("lmcache:time_to_retrieve_bucket\\{[^}]*le=\"([^\"]+)\"} ([0-9.eE+-]+)").matcher(body);
         double previous = -1;
         double last = -1;
         while (m.find()) {
@@ -241,6 +260,10 @@ class SimulatedMpServerTest {
         }
         assertThat(offset).isEqualTo(total);
         assertThat(get("/api/kv/retrieve?bytes=-1").statusCode()).isEqualTo(400);
+        HttpResponse<String> head = send("HEAD", "/api/kv/retrieve?bytes=1000");
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.headers().firstValue("content-length")).hasValue("1000");
+        assertThat(get("/").statusCode()).as("connection still usable after HEAD").isEqualTo(200);
         assertThat(get("/api/kv/retrieve?bytes=0").body()).isEmpty();
     }
 
@@ -259,6 +282,27 @@ class SimulatedMpServerTest {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(f.statusCode()).isEqualTo(503);
             assertThat(f.body()).contains("\"detail\"");
+        }
+    }
+
+    @Test
+    void a_socket_path_serves_the_same_routes_on_a_unix_socket(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        for (String transport : List.of("nio", "auto")) {
+            java.nio.file.Path socket = dir.resolve(transport + ".sock");
+            try (SimulatedMpServer uds = SimulatedMpServer.start(SimulatorOptions.builder().transport(transport)
+                    .socketPath(socket).version("1.0.0-uds").build());
+                 io.lmcache.common.client.HttpFetcher fetcher = new io.lmcache.common.client.HttpFetcher(
+                         io.lmcache.common.net.Transport.select(transport))) {
+                assertThat(uds.socketPath()).isEqualTo(socket);
+                var target = new io.lmcache.common.client.HttpTarget("localhost", socket.toString());
+                var r = fetcher.get(target, "/version", Duration.ofSeconds(10), 1024).get(10, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(r.bodyUtf8()).isEqualTo("\"1.0.0-uds\"");
+                var s = fetcher.get(target, "/status", Duration.ofSeconds(10), 64 * 1024)
+                        .get(10, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(Json.MAPPER.readTree(s.body()).get("is_healthy").asBoolean()).isTrue();
+            }
+            assertThat(socket).doesNotExist();
         }
     }
 
