@@ -7,7 +7,7 @@
 #   -d  measured duration per target and body size (default 10s)
 #   -c  concurrent keep-alive connections (default 16)
 #   -t  wrk threads (default 1)
-#   -w  warm-up run per target before measuring, for the JIT (default 5s)
+#   -w  warm-up run per target before measuring, for the JIT (default 10s; 3s is too short for the gateway)
 # Environment: GATEWAY_IO_THREADS (default 2), NGINX_WORKERS (default 2), ORIGIN_IO_THREADS (default 2).
 # Needs: java 17, wrk, nginx; the jars from `mvn -DskipTests package` (agent and gateway).
 set -euo pipefail
@@ -15,7 +15,7 @@ set -euo pipefail
 DURATION=10s
 CONNECTIONS=16
 WRK_THREADS=1
-WARMUP=5s
+WARMUP=10s
 while getopts "d:c:t:w:h" opt; do
     case "$opt" in
         d) DURATION=$OPTARG ;;
