@@ -86,10 +86,6 @@ final class ProxyExchange implements UpstreamListener, UpstreamPools.Acquirer {
         starting = false;
     }
 
-    boolean isDone() {
-        return done;
-    }
-
     // ---- upstream connection
 
     @Override

@@ -192,6 +192,8 @@ class ProxyStreamingTest {
             sampling.set(false);
             sampler.join();
         }
+        System.out.println("1 GiB through the proxy: peak direct memory of Netty's allocators "
+                + peak.get() / MIB + " MiB");
         assertThat(peak.get()).as("peak direct memory of Netty's allocators").isLessThan(128 * MIB);
     }
 
@@ -223,6 +225,17 @@ class ProxyStreamingTest {
         }
         assertThat(origin.requests()).isEqualTo(20);
         assertThat(origin.connections()).isEqualTo(1);
+        assertThat(gateway.initializer().proxy().idleUpstreamConnections()).isEqualTo(1);
+    }
+
+    @Test
+    void idle_upstream_connections_are_closed_before_the_origin_would_close_them() throws Exception {
+        assertThat(getText("/proxy2/origin/hello").body()).isEqualTo("ok");
+        assertThat(gateway.initializer().proxy().idleUpstreamConnections()).isEqualTo(1);
+        await().atMost(Duration.ofMillis(UpstreamPools.IDLE_EVICT_MILLIS + 10_000))
+                .until(() -> gateway.initializer().proxy().idleUpstreamConnections() == 0);
+        assertThat(getText("/proxy2/origin/again").body()).isEqualTo("ok");
+        assertThat(origin.connections()).isEqualTo(2);
     }
 
     @Test
