@@ -32,12 +32,13 @@ class SupplierFleetIT {
     private static int gatewayPort;
     /** Simulated node name → port. */
     private static Map<String, Integer> nodes;
+    private static JarProcess discovery;
 
     @BeforeAll
     static void startFleet() throws Exception {
         discoveryPort = JarProcess.freePort();
         gatewayPort = JarProcess.freePort();
-        JarProcess discovery = FLEET.add(JarProcess.discovery("supplier-discovery", discoveryPort));
+        discovery = FLEET.add(JarProcess.discovery("supplier-discovery", discoveryPort));
         JarProcess sims = FLEET.add(JarProcess.agent("supplier-simulate", "simulate", "--count", "3",
                 "--version-string", VERSION, "--heartbeat-url", heartbeatUrl(), "--heartbeat-interval", "1"));
         JarProcess gateway = FLEET.add(JarProcess.gateway("supplier-gateway", gatewayPort,
@@ -162,6 +163,35 @@ class SupplierFleetIT {
         assertThat(text).doesNotContain("lmcache_gateway_scrape_up{node=\"" + proxyName(port) + "\"}",
                 "lmcache:num_hit_tokens_total{node=\"" + proxyName(port) + "\"");
         extra.assertCleanOutput();
+    }
+
+    @Test
+    @Order(5)
+    void while_discovery_is_down_the_last_good_tree_is_served_and_it_recovers_when_discovery_returns() throws Exception {
+        assertThat(discovery.stop()).as("discovery stopped on SIGTERM").isTrue();
+        await().atMost(GENEROUS).pollInterval(POLL).ignoreExceptions().untilAsserted(() ->
+                assertThat(SystemHttp.json(gatewayPort, "/api/nodes").get("last_error").isNull()).isFalse());
+        // The failure is exposed, and nothing is lost: same nodes, still reachable and scraped.
+        assertThat(Fleet.proxies(gatewayPort).keySet()).containsExactlyInAnyOrderElementsOf(expectedProxies());
+        for (int port : nodes.values()) {
+            assertThat(SystemHttp.get(gatewayPort, "/proxy2/" + proxyName(port) + "/version").body())
+                    .isEqualTo("\"" + VERSION + "\"");
+        }
+        String text = metrics();
+        for (int port : nodes.values()) {
+            assertThat(text).contains("lmcache_gateway_scrape_up{node=\"" + proxyName(port) + "\"} 1\n");
+        }
+        assertThat(text).containsPattern("(?m)^lmcache_gateway_node_refresh_failures_total [1-9]");
+
+        // A new discovery on the same port: the simulated nodes' heartbeats find it again by themselves.
+        discovery = FLEET.add(JarProcess.discovery("supplier-discovery-restarted", discoveryPort));
+        discovery.awaitReady();
+        await().atMost(GENEROUS).pollInterval(POLL).ignoreExceptions().untilAsserted(() -> {
+            assertThat(Fleet.registeredAddresses(discoveryPort)).hasSize(nodes.size());
+            JsonNode tree = SystemHttp.json(gatewayPort, "/api/nodes");
+            assertThat(tree.get("last_error").isNull()).as(tree.toString()).isTrue();
+            assertThat(Fleet.proxies(gatewayPort).keySet()).containsExactlyInAnyOrderElementsOf(expectedProxies());
+        });
     }
 
     private static String metrics() throws Exception {
