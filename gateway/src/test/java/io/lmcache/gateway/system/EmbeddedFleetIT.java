@@ -37,7 +37,8 @@ class EmbeddedFleetIT {
     @BeforeAll
     static void startFleet() throws Exception {
         gatewayPort = JarProcess.freePort();
-        JarProcess gateway = FLEET.add(JarProcess.gateway("embedded-gateway", gatewayPort, "--refresh-interval", "1s"));
+        JarProcess gateway = FLEET.add(JarProcess.gateway("embedded-gateway", gatewayPort, "--refresh-interval", "1s",
+                "--response-timeout", "2s", "--metrics-timeout", "2s"));
         JarProcess sim = FLEET.add(JarProcess.agent("embedded-simulate", "simulate", "--count", "1", "--names", "emb",
                 "--version-string", VERSION));
         nodePort = Fleet.simulatedNodes(sim, 1).get("emb");
@@ -223,6 +224,34 @@ class EmbeddedFleetIT {
 
     @Test
     @Order(13)
+    void a_node_that_stalls_gets_504_and_a_failed_scrape_while_the_other_node_is_unaffected() throws Exception {
+        // Answers after 3 s, past the gateway's 2 s response and metrics timeouts (the version probe of its own
+        // heartbeat waits for it, so it registers a little late).
+        JarProcess slow = FLEET.add(JarProcess.agent("embedded-slow-node", "simulate", "--count", "1", "--names", "slow",
+                "--latency", "3s", "--heartbeat-url", "http://127.0.0.1:" + gatewayPort + "/lmcache_heartbeat",
+                "--heartbeat-interval", "1"));
+        int slowPort = Fleet.simulatedNodes(slow, 1).get("slow");
+        String slowLeaf = "proxy_127.0.0.1_" + slowPort;
+        await().atMost(GENEROUS).pollInterval(POLL).ignoreExceptions().untilAsserted(() ->
+                assertThat(Fleet.proxies(gatewayPort)).containsOnlyKeys(leaf(), slowLeaf));
+        SystemHttp.Response stalled = SystemHttp.get(gatewayPort, "/proxy2/" + slowLeaf + "/version");
+        assertThat(stalled.status()).as(stalled.body()).isEqualTo(504);
+        assertThat(stalled.json().get("detail").asText())
+                .isEqualTo("Connection to target service 127.0.0.1:" + slowPort + " timed out");
+        SystemHttp.Response metrics = SystemHttp.get(gatewayPort, "/metrics");
+        assertThat(metrics.status()).isEqualTo(200);
+        assertThat(metrics.body()).contains("lmcache_gateway_scrape_up{node=\"" + slowLeaf + "\"} 0\n",
+                "lmcache_gateway_scrape_up{node=\"" + leaf() + "\"} 1\n",
+                "lmcache:num_hit_tokens_total{node=\"" + leaf() + "\",");
+        assertThat(SystemHttp.get(gatewayPort, "/proxy2/" + leaf() + "/version").body()).isEqualTo("\"" + VERSION + "\"");
+        assertThat(slow.stop()).as("stopped on SIGTERM:%n%s", slow.text()).isTrue();
+        slow.assertCleanOutput();
+        await().atMost(GENEROUS).pollInterval(POLL).ignoreExceptions().untilAsserted(() ->
+                assertThat(Fleet.proxies(gatewayPort)).containsOnlyKeys(leaf()));
+    }
+
+    @Test
+    @Order(14)
     void after_all_bad_input_the_gateway_is_healthy_and_still_lists_and_reaches_the_node() throws Exception {
         SystemHttp.Response health = SystemHttp.get(gatewayPort, "/health");
         assertThat(health.status()).isEqualTo(200);
@@ -233,7 +262,7 @@ class EmbeddedFleetIT {
     }
 
     @Test
-    @Order(14)
+    @Order(15)
     void sigterm_on_the_sidecar_takes_the_node_out() throws Exception {
         assertThat(sidecar.stop()).as("stopped on SIGTERM:%n%s", sidecar.text()).isTrue();
         sidecar.assertCleanOutput();
