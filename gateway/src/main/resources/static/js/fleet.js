@@ -1,0 +1,235 @@
+// Fleet overview: per-node hit rate, L1 memory and request rate, with live uPlot charts of the last minutes.
+// Numbers come from each node's status JSON (polled a few nodes at a time, never overlapping polls).
+
+import {h, replace, card, table, usageBar, formatBytes, formatCount, formatPercent, hitClass, loading} from './dom.js';
+import {nodeRequest, parseJson, mapLimited} from './api.js';
+
+const HISTORY_POINTS = 120;          // 10 minutes at the 5 s poll
+const POLL_CONCURRENCY = 4;
+const STATUS_TIMEOUT_MS = 4000;
+const MAX_CHART_SERIES = 10;
+const PALETTE = ['#2563eb', '#16a34a', '#d97706', '#dc2626', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#ea580c', '#4f46e5'];
+
+/** The status path each node answered last (newest MP: 'status'; older: 'api/status'). */
+const statusPathByNode = new Map();
+
+/** Fetches a node's status JSON: '/status' first, then '/api/status'. Resolves to {ok, json, res}. */
+export async function fetchStatus(name, timeoutMs) {
+  const known = statusPathByNode.get(name);
+  const order = known === 'api/status' ? ['api/status', 'status'] : ['status', 'api/status'];
+  let last = null;
+  for (const path of order) {
+    const res = await nodeRequest(name, path, {timeoutMs: timeoutMs || STATUS_TIMEOUT_MS, accept: 'application/json'});
+    last = res;
+    if (res.ok) {
+      const parsed = parseJson(res.text);
+      if (parsed.ok && parsed.value && typeof parsed.value === 'object') {
+        statusPathByNode.set(name, path);
+        return {ok: true, json: parsed.value, res};
+      }
+    }
+    if (res.status === 0) break; // unreachable or timed out: the other path will not fare better
+  }
+  return {ok: false, json: null, res: last};
+}
+
+/** L1 numbers under either naming the MP servers have used (memory_*_bytes, or capacity/used). */
+export function l1Of(status) {
+  const l1 = (status && status.storage_manager && status.storage_manager.l1_manager) || {};
+  const total = Number(l1.memory_total_bytes ?? l1.capacity ?? 0) || 0;
+  const used = Number(l1.memory_used_bytes ?? l1.used ?? 0) || 0;
+  return {total, used, objects: Number(l1.total_object_count ?? 0) || 0};
+}
+
+export class Fleet {
+  constructor(app) {
+    this.app = app;
+    this.summaryEl = document.getElementById('fleet-summary');
+    this.chartsEl = document.getElementById('fleet-charts');
+    this.tableEl = document.getElementById('fleet-table');
+    this.updatedEl = document.getElementById('fleet-updated');
+    this.ticks = [];               // [{t: seconds, values: Map(name -> {hit, l1, rps})}]
+    this.latest = new Map();       // name -> {ok, status, error}
+    this.lastRequests = new Map(); // name -> {t, total}
+    this.charts = [];
+    this.chartKey = '';
+    this.polling = false;
+    replace(this.tableEl, loading('Waiting for nodes…'));
+    new ResizeObserver(() => this.resizeCharts()).observe(this.chartsEl);
+  }
+
+  /** One poll of every leaf's status; skipped if the previous one is still running. */
+  async poll() {
+    if (this.polling) return;
+    this.polling = true;
+    try {
+      const leaves = this.app.leaves;
+      const results = await mapLimited(leaves, POLL_CONCURRENCY, leaf => fetchStatus(leaf.name));
+      const now = Date.now() / 1000;
+      const values = new Map();
+      this.latest = new Map();
+      leaves.forEach((leaf, i) => {
+        const r = results[i] || {ok: false};
+        this.latest.set(leaf.name, r);
+        if (!r.ok) return;
+        const s = r.json;
+        const hs = s.hit_stats || {};
+        const l1 = l1Of(s);
+        const total = Number(hs.total_requests);
+        let rps = null;
+        const prev = this.lastRequests.get(leaf.name);
+        if (Number.isFinite(total)) {
+          if (prev && now > prev.t && total >= prev.total) rps = (total - prev.total) / (now - prev.t);
+          this.lastRequests.set(leaf.name, {t: now, total});
+        }
+        values.set(leaf.name, {
+          hit: Number.isFinite(Number(hs.hit_rate)) ? Number(hs.hit_rate) * 100 : null,
+          l1: l1.total > 0 || l1.used > 0 ? l1.used : null,
+          rps,
+        });
+      });
+      this.ticks.push({t: now, values});
+      if (this.ticks.length > HISTORY_POINTS) this.ticks.shift();
+      this.updatedEl.textContent = 'Updated ' + new Date().toLocaleTimeString();
+      this.render();
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  render() {
+    const leaves = this.app.leaves;
+    this.renderSummary(leaves);
+    this.renderTable(leaves);
+    this.renderCharts(leaves);
+  }
+
+  renderSummary(leaves) {
+    let up = 0, stale = 0, down = 0, used = 0, total = 0, hitSum = 0, hitN = 0, rps = 0;
+    const last = this.ticks.length ? this.ticks[this.ticks.length - 1].values : new Map();
+    for (const leaf of leaves) {
+      const st = this.app.nodeState(leaf);
+      if (st === 'up') up++; else if (st === 'stale') stale++; else if (st === 'down') down++;
+      const r = this.latest.get(leaf.name);
+      if (r && r.ok) {
+        const l1 = l1Of(r.json);
+        used += l1.used; total += l1.total;
+      }
+      const v = last.get(leaf.name);
+      if (v && v.hit !== null) { hitSum += v.hit; hitN++; }
+      if (v && v.rps !== null) rps += v.rps;
+    }
+    const meanHit = hitN ? hitSum / hitN / 100 : null;
+    replace(this.summaryEl,
+      card('Nodes', String(leaves.length), up + ' up · ' + stale + ' stale · ' + down + ' down'),
+      card('Mean hit rate', formatPercent(meanHit), hitN + ' node(s) reporting', {valueClass: hitClass(meanHit)}),
+      card('L1 memory', formatBytes(used), 'of ' + formatBytes(total), {extra: usageBar(total ? used / total : 0)}),
+      card('Requests / s', rps.toFixed(1), 'across the fleet'));
+  }
+
+  renderTable(leaves) {
+    if (!leaves.length) {
+      replace(this.tableEl, h('div', {class: 'muted'}, 'No nodes registered yet. MP servers appear here once their agent sends a heartbeat.'));
+      return;
+    }
+    const last = this.ticks.length ? this.ticks[this.ticks.length - 1].values : new Map();
+    const rows = leaves.map(leaf => {
+      const r = this.latest.get(leaf.name);
+      const v = last.get(leaf.name) || {};
+      const st = this.app.nodeState(leaf);
+      const statusCell = h('span', {class: 'row'}, h('span', {class: 'dot ' + st}), st);
+      if (!r || !r.ok) {
+        return {cells: [leaf.name, leaf.host + ':' + leaf.port, statusCell, '—', '—', '—', '—', '—'],
+          onclick: () => this.app.selectNode(leaf.name)};
+      }
+      const s = r.json;
+      const l1 = l1Of(s);
+      const hs = s.hit_stats || {};
+      const hit = Number.isFinite(Number(hs.hit_rate)) ? Number(hs.hit_rate) : null;
+      const frac = l1.total ? l1.used / l1.total : 0;
+      return {
+        cells: [
+          leaf.name, leaf.host + ':' + leaf.port, statusCell,
+          h('span', {class: hitClass(hit)}, formatPercent(hit)),
+          h('span', null, usageBar(frac, true), formatBytes(l1.used) + ' / ' + formatBytes(l1.total)),
+          v.rps === null || v.rps === undefined ? '—' : v.rps.toFixed(1),
+          formatCount(hs.total_requests),
+          String(s.active_sessions ?? 0),
+        ],
+        onclick: () => this.app.selectNode(leaf.name),
+      };
+    });
+    replace(this.tableEl, table(['Node', 'Address', 'Status', 'Hit rate', 'L1 memory', 'Req/s', 'Requests', 'Sessions'],
+      rows, {numeric: [3, 5, 6, 7]}));
+  }
+
+  renderCharts(leaves) {
+    if (typeof window.uPlot !== 'function') return; // the vendor script is deferred; the next poll draws
+    const names = leaves.map(l => l.name).slice(0, MAX_CHART_SERIES);
+    const key = names.join('\u0000') + '|' + document.documentElement.dataset.theme;
+    if (key !== this.chartKey) {
+      this.destroyCharts();
+      this.chartKey = key;
+      this.createCharts(names, leaves.length);
+    }
+    const xs = this.ticks.map(t => t.t);
+    for (const chart of this.charts) {
+      const data = [xs];
+      for (const name of names) {
+        data.push(this.ticks.map(t => {
+          const v = t.values.get(name);
+          return v && v[chart.field] !== null && v[chart.field] !== undefined ? v[chart.field] : null;
+        }));
+      }
+      chart.plot.setData(data);
+    }
+  }
+
+  createCharts(names, total) {
+    const css = getComputedStyle(document.documentElement);
+    const axisColor = css.getPropertyValue('--muted').trim() || '#6b7280';
+    const gridColor = css.getPropertyValue('--border').trim() || '#e2e5ea';
+    const specs = [
+      {field: 'hit', title: 'Hit rate (%)', fmt: v => v.toFixed(0) + '%'},
+      {field: 'l1', title: 'L1 memory used', fmt: v => formatBytes(v)},
+      {field: 'rps', title: 'Requests per second', fmt: v => v.toFixed(1)},
+    ];
+    replace(this.chartsEl);
+    for (const spec of specs) {
+      const body = h('div', {class: 'chart-body'});
+      const note = total > names.length ? h('div', {class: 'muted small'}, 'First ' + names.length + ' of ' + total + ' nodes') : null;
+      this.chartsEl.appendChild(h('div', {class: 'chart'}, h('h3', null, spec.title), note, body));
+      const opts = {
+        width: Math.max(280, body.clientWidth || 320),
+        height: 190,
+        cursor: {drag: {x: false, y: false}},
+        scales: {x: {time: true}, y: {range: (u, min, max) => [0, Math.max(max || 0, spec.field === 'hit' ? 100 : 1)]}},
+        axes: [
+          {stroke: axisColor, grid: {stroke: gridColor, width: 1}, ticks: {stroke: gridColor}},
+          {stroke: axisColor, grid: {stroke: gridColor, width: 1}, ticks: {stroke: gridColor}, size: 64,
+            values: (u, vals) => vals.map(v => v === null ? '' : spec.fmt(v))},
+        ],
+        series: [{}].concat(names.map((name, i) => ({
+          label: name, stroke: PALETTE[i % PALETTE.length], width: 1.6, spanGaps: true,
+          value: (u, v) => v === null || v === undefined ? '—' : spec.fmt(v),
+        }))),
+      };
+      const empty = [[]].concat(names.map(() => []));
+      const plot = new window.uPlot(opts, empty, body);
+      this.charts.push({field: spec.field, plot, body});
+    }
+  }
+
+  resizeCharts() {
+    for (const chart of this.charts) {
+      const width = chart.body.clientWidth;
+      if (width > 0) chart.plot.setSize({width, height: 190});
+    }
+  }
+
+  destroyCharts() {
+    for (const chart of this.charts) chart.plot.destroy();
+    this.charts = [];
+    this.chartKey = '';
+  }
+}
