@@ -94,7 +94,7 @@ public final class HttpServer implements AutoCloseable {
     public void close() {
         channel.close().syncUninterruptibly();
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-        workers.shutdownGracefully(100, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        workers.shutdownGracefully(100, 2000, TimeUnit.MILLISECONDS).syncUninterruptibly();
         log.info("{} stopped", name);
     }
 }
