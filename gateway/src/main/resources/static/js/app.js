@@ -14,6 +14,7 @@ class App {
     this.proxies = [];           // [{name, host, port, children: [leaf]}]
     this.leaves = [];            // [{name, host, port, proxy, state}]
     this.scrapeUp = new Map();   // leaf name -> 0 | 1, from the gateway's last /metrics
+    this.metricsByNode = new Map(); // leaf name -> its samples in the gateway's last /metrics
     this.expanded = new Set();   // proxy names open in the tree
     this.seenProxies = new Set();
     this.selected = null;        // leaf name, or null for the fleet view
@@ -46,7 +47,7 @@ class App {
   }
 
   async refreshAll(auto) {
-    await Promise.all([this.loadNodes(), this.loadScrapeStatus()]);
+    await Promise.all([this.loadNodes(), this.loadMetrics()]);
     this.renderTree();
     if (this.selected) this.nodeView.refresh(auto);
     await this.fleet.poll();
@@ -99,15 +100,31 @@ class App {
     this.renderTree();
   }
 
-  /** Reads lmcache_gateway_scrape_up{node} from the gateway's merged /metrics (one request for the whole fleet). */
-  async loadScrapeStatus() {
+  /**
+   * Reads the gateway's merged /metrics (one request for the whole fleet): lmcache_gateway_scrape_up{node} for the
+   * status dots, and each node's samples (by their node label) for the fleet overview.
+   */
+  async loadMetrics() {
     const res = await request('/metrics', {timeoutMs: 8000, accept: 'text/plain'});
-    if (!res.ok) return;
+    if (!res.ok) {
+      this.scrapeUp = new Map();
+      this.metricsByNode = new Map();
+      return;
+    }
     const up = new Map();
+    const byNode = new Map();
     for (const s of parsePrometheus(res.text)) {
-      if (s.name === 'lmcache_gateway_scrape_up' && s.labels.node !== undefined) up.set(s.labels.node, s.value);
+      const node = s.labels.node;
+      if (node === undefined) continue;
+      if (s.name === 'lmcache_gateway_scrape_up') {
+        up.set(node, s.value);
+      } else if (s.name.startsWith('lmcache:')) {
+        if (!byNode.has(node)) byNode.set(node, []);
+        byNode.get(node).push(s);
+      }
     }
     this.scrapeUp = up;
+    this.metricsByNode = byNode;
   }
 
   /** up, stale, down or unknown: a failed last scrape means down; a heartbeat marked stale means stale. */

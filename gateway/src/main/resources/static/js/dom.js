@@ -1,5 +1,5 @@
 // DOM helpers. Untrusted text (node names, hosts, values) only ever becomes a text node: nothing here touches
-// innerHTML, and attributes are limited to a fixed set that cannot run script.
+// the HTML parser, and attributes are limited to a fixed set that cannot run script.
 
 const SAFE_ATTRS = new Set(['class', 'title', 'type', 'role', 'placeholder', 'value', 'for', 'id', 'aria-label',
   'aria-expanded', 'aria-selected', 'data-tab', 'data-node', 'data-slot', 'aria-live', 'colspan', 'autocomplete']);

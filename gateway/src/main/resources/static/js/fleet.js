@@ -2,7 +2,7 @@
 // Numbers come from each node's status JSON (polled a few nodes at a time, never overlapping polls).
 
 import {h, replace, card, table, usageBar, formatBytes, formatCount, formatPercent, hitClass, loading} from './dom.js';
-import {nodeRequest, parseJson, mapLimited} from './api.js';
+import {nodeRequest, parseJson, mapLimited, describeFailure} from './api.js';
 
 const HISTORY_POINTS = 120;          // 10 minutes at the 5 s poll
 const POLL_CONCURRENCY = 4;
@@ -41,6 +41,59 @@ export function l1Of(status) {
   return {total, used, objects: Number(l1.total_object_count ?? 0) || 0};
 }
 
+/** Sums the samples of one family for one node (several label sets, e.g. workers, add up). */
+function sum(samples, name) {
+  let total = null;
+  for (const s of samples) {
+    if (s.name === name && Number.isFinite(s.value)) total = (total || 0) + s.value;
+  }
+  return total;
+}
+
+function mean(samples, name) {
+  let total = 0, n = 0;
+  for (const s of samples) {
+    if (s.name === name && Number.isFinite(s.value)) { total += s.value; n++; }
+  }
+  return n ? total / n : null;
+}
+
+/** The fleet numbers of a node from its LMCache samples in the gateway's /metrics, or null if it exposes none. */
+export function numbersFromMetrics(samples) {
+  if (!samples || !samples.length) return null;
+  const l1Used = sum(samples, 'lmcache:local_cache_usage');
+  const l1Total = sum(samples, 'lmcache:local_cache_capacity');
+  const requests = sum(samples, 'lmcache:num_retrieve_requests_total');
+  if (l1Used === null && requests === null) return null;
+  return {
+    source: 'metrics',
+    hitRate: mean(samples, 'lmcache:retrieve_hit_rate'),
+    l1Used: l1Used || 0,
+    l1Total: l1Total || 0,
+    objects: sum(samples, 'lmcache:local_storage_usage'),
+    requests,
+    requestedTokens: sum(samples, 'lmcache:num_requested_tokens_total'),
+    hitTokens: sum(samples, 'lmcache:num_hit_tokens_total'),
+  };
+}
+
+/** The same numbers from a node's status JSON (hit_stats and the L1 manager). */
+export function numbersFromStatus(s) {
+  const hs = s.hit_stats || {};
+  const l1 = l1Of(s);
+  const num = v => (Number.isFinite(Number(v)) && v !== null && v !== undefined ? Number(v) : null);
+  return {
+    source: 'status',
+    hitRate: num(hs.hit_rate),
+    l1Used: l1.used,
+    l1Total: l1.total,
+    objects: l1.objects,
+    requests: num(hs.total_requests),
+    requestedTokens: num(hs.total_tokens),
+    hitTokens: num(hs.total_retrieved_tokens),
+  };
+}
+
 export class Fleet {
   constructor(app) {
     this.app = app;
@@ -49,8 +102,8 @@ export class Fleet {
     this.tableEl = document.getElementById('fleet-table');
     this.updatedEl = document.getElementById('fleet-updated');
     this.ticks = [];               // [{t: seconds, values: Map(name -> {hit, l1, rps})}]
-    this.latest = new Map();       // name -> {ok, status, error}
-    this.lastRequests = new Map(); // name -> {t, total}
+    this.latest = new Map();       // name -> {ok, hit, l1Used, l1Total, objects, requests, rps} or {ok: false, error}
+    this.lastCounters = new Map(); // name -> {t, requests, requestedTokens, hitTokens}
     this.charts = [];
     this.chartKey = '';
     this.polling = false;
@@ -58,33 +111,52 @@ export class Fleet {
     new ResizeObserver(() => this.resizeCharts()).observe(this.chartsEl);
   }
 
-  /** One poll of every leaf's status; skipped if the previous one is still running. */
+  /**
+   * One poll: numbers come from the gateway's merged /metrics (already fetched by the app, one request for the
+   * whole fleet); only nodes without LMCache samples there are asked for their status JSON, a few at a time.
+   * Skipped while the previous poll is still running, so a slow node never stacks requests up.
+   */
   async poll() {
     if (this.polling) return;
     this.polling = true;
     try {
       const leaves = this.app.leaves;
-      const results = await mapLimited(leaves, POLL_CONCURRENCY, leaf => fetchStatus(leaf.name));
       const now = Date.now() / 1000;
+      const fromMetrics = leaves.map(leaf => numbersFromMetrics(this.app.metricsByNode.get(leaf.name)));
+      const missing = leaves.filter((leaf, i) => !fromMetrics[i]);
+      const statuses = await mapLimited(missing, POLL_CONCURRENCY, leaf => fetchStatus(leaf.name));
+      const statusByName = new Map(missing.map((leaf, i) => [leaf.name, statuses[i]]));
       const values = new Map();
       this.latest = new Map();
       leaves.forEach((leaf, i) => {
-        const r = results[i] || {ok: false};
-        this.latest.set(leaf.name, r);
-        if (!r.ok) return;
-        const s = r.json;
-        const hs = s.hit_stats || {};
-        const l1 = l1Of(s);
-        const total = Number(hs.total_requests);
-        let rps = null;
-        const prev = this.lastRequests.get(leaf.name);
-        if (Number.isFinite(total)) {
-          if (prev && now > prev.t && total >= prev.total) rps = (total - prev.total) / (now - prev.t);
-          this.lastRequests.set(leaf.name, {t: now, total});
+        let numbers = fromMetrics[i];
+        if (!numbers) {
+          const r = statusByName.get(leaf.name);
+          if (!r || !r.ok) {
+            this.latest.set(leaf.name, {ok: false, error: r && r.res ? describeFailure(r.res) : 'no data'});
+            return;
+          }
+          numbers = numbersFromStatus(r.json);
         }
+        const prev = this.lastCounters.get(leaf.name);
+        let rps = null;
+        let windowHit = null;
+        if (numbers.requests !== null) {
+          if (prev && now > prev.t && numbers.requests >= prev.requests) {
+            rps = (numbers.requests - prev.requests) / (now - prev.t);
+            const dReq = numbers.requestedTokens - prev.requestedTokens;
+            const dHit = numbers.hitTokens - prev.hitTokens;
+            if (Number.isFinite(dReq) && Number.isFinite(dHit) && dReq > 0 && dHit >= 0) windowHit = dHit / dReq;
+          }
+          this.lastCounters.set(leaf.name, {t: now, requests: numbers.requests,
+            requestedTokens: numbers.requestedTokens, hitTokens: numbers.hitTokens});
+        }
+        const hit = windowHit !== null ? windowHit : numbers.hitRate;
+        const record = {ok: true, ...numbers, hit, rps};
+        this.latest.set(leaf.name, record);
         values.set(leaf.name, {
-          hit: Number.isFinite(Number(hs.hit_rate)) ? Number(hs.hit_rate) * 100 : null,
-          l1: l1.total > 0 || l1.used > 0 ? l1.used : null,
+          hit: hit === null ? null : hit * 100,
+          l1: numbers.l1Total > 0 || numbers.l1Used > 0 ? numbers.l1Used : null,
           rps,
         });
       });
@@ -106,25 +178,22 @@ export class Fleet {
 
   renderSummary(leaves) {
     let up = 0, stale = 0, down = 0, used = 0, total = 0, hitSum = 0, hitN = 0, rps = 0;
-    const last = this.ticks.length ? this.ticks[this.ticks.length - 1].values : new Map();
     for (const leaf of leaves) {
       const st = this.app.nodeState(leaf);
       if (st === 'up') up++; else if (st === 'stale') stale++; else if (st === 'down') down++;
       const r = this.latest.get(leaf.name);
-      if (r && r.ok) {
-        const l1 = l1Of(r.json);
-        used += l1.used; total += l1.total;
-      }
-      const v = last.get(leaf.name);
-      if (v && v.hit !== null) { hitSum += v.hit; hitN++; }
-      if (v && v.rps !== null) rps += v.rps;
+      if (!r || !r.ok) continue;
+      used += r.l1Used; total += r.l1Total;
+      if (r.hit !== null) { hitSum += r.hit; hitN++; }
+      if (r.rps !== null) rps += r.rps;
     }
-    const meanHit = hitN ? hitSum / hitN / 100 : null;
+    const meanHit = hitN ? hitSum / hitN : null;
     replace(this.summaryEl,
       card('Nodes', String(leaves.length), up + ' up · ' + stale + ' stale · ' + down + ' down'),
       card('Mean hit rate', formatPercent(meanHit), hitN + ' node(s) reporting', {valueClass: hitClass(meanHit)}),
-      card('L1 memory', formatBytes(used), 'of ' + formatBytes(total), {extra: usageBar(total ? used / total : 0)}),
-      card('Requests / s', rps.toFixed(1), 'across the fleet'));
+      card('L1 memory', formatBytes(used), 'of ' + formatBytes(total) + (total ? ' · ' + (used / total * 100).toFixed(1) + '% used' : ''),
+        {extra: usageBar(total ? used / total : 0)}),
+      card('Requests / s', rps.toFixed(1), 'retrieve requests across the fleet'));
   }
 
   renderTable(leaves) {
@@ -132,34 +201,29 @@ export class Fleet {
       replace(this.tableEl, h('div', {class: 'muted'}, 'No nodes registered yet. MP servers appear here once their agent sends a heartbeat.'));
       return;
     }
-    const last = this.ticks.length ? this.ticks[this.ticks.length - 1].values : new Map();
     const rows = leaves.map(leaf => {
       const r = this.latest.get(leaf.name);
-      const v = last.get(leaf.name) || {};
       const st = this.app.nodeState(leaf);
       const statusCell = h('span', {class: 'row'}, h('span', {class: 'dot ' + st}), st);
+      const open = () => this.app.selectNode(leaf.name);
       if (!r || !r.ok) {
-        return {cells: [leaf.name, leaf.host + ':' + leaf.port, statusCell, '—', '—', '—', '—', '—'],
-          onclick: () => this.app.selectNode(leaf.name)};
+        return {cells: [leaf.name, leaf.host + ':' + leaf.port, statusCell,
+          h('span', {class: 'muted'}, r ? r.error : 'waiting…'), '—', '—', '—', '—'], onclick: open};
       }
-      const s = r.json;
-      const l1 = l1Of(s);
-      const hs = s.hit_stats || {};
-      const hit = Number.isFinite(Number(hs.hit_rate)) ? Number(hs.hit_rate) : null;
-      const frac = l1.total ? l1.used / l1.total : 0;
+      const frac = r.l1Total ? r.l1Used / r.l1Total : 0;
       return {
         cells: [
           leaf.name, leaf.host + ':' + leaf.port, statusCell,
-          h('span', {class: hitClass(hit)}, formatPercent(hit)),
-          h('span', null, usageBar(frac, true), formatBytes(l1.used) + ' / ' + formatBytes(l1.total)),
-          v.rps === null || v.rps === undefined ? '—' : v.rps.toFixed(1),
-          formatCount(hs.total_requests),
-          String(s.active_sessions ?? 0),
+          h('span', {class: hitClass(r.hit)}, formatPercent(r.hit)),
+          h('span', {class: 'row'}, usageBar(frac, true), formatBytes(r.l1Used) + ' / ' + formatBytes(r.l1Total)),
+          r.rps === null ? '—' : r.rps.toFixed(1),
+          r.requests === null ? '—' : formatCount(r.requests),
+          r.objects === null ? '—' : formatCount(r.objects),
         ],
-        onclick: () => this.app.selectNode(leaf.name),
+        onclick: open,
       };
     });
-    replace(this.tableEl, table(['Node', 'Address', 'Status', 'Hit rate', 'L1 memory', 'Req/s', 'Requests', 'Sessions'],
+    replace(this.tableEl, table(['Node', 'Address', 'Status', 'Hit rate', 'L1 memory', 'Req/s', 'Requests', 'Objects'],
       rows, {numeric: [3, 5, 6, 7]}));
   }
 
