@@ -85,13 +85,12 @@ public final class DemoFleet implements AutoCloseable {
 
     /** The gateway settings of a demo: embedded discovery, and short refresh and TTL so the page moves at once. */
     static GatewayConfig demoConfig(Settings s) {
-        GatewayConfig d = GatewayConfig.defaults();
-        Duration ttl = s.heartbeatInterval().multipliedBy(3);
-        return new GatewayConfig(s.host(), s.port(), null, null, null, null, null,
-                d.heartbeatInterval(), d.heartbeatInitialDelay(), d.reportHost(), d.logLevel(), d.noHttp(),
-                s.refreshInterval(), d.connectTimeout(), d.responseTimeout(), d.idleTimeout(),
-                d.metricsTimeout(), d.metricsConcurrency(), d.maxConnectionsPerNode(), d.maxHops(),
-                d.transport(), d.ioThreads(), ttl, d.discoveryMaxNodes());
+        return GatewayConfig.defaults().toBuilder()
+                .host(s.host())
+                .port(s.port())
+                .refreshInterval(s.refreshInterval())
+                .discoveryTtl(s.heartbeatInterval().multipliedBy(3))
+                .build();
     }
 
     /** The dashboard URL, with a host a browser on this machine can open. */
