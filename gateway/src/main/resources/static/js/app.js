@@ -151,30 +151,35 @@ class App {
     const items = [h('button', {class: 'tree-item' + (this.selected ? '' : ' selected'), type: 'button', id: 'tree-fleet',
       onclick: () => this.showFleet()}, h('span', {class: 'chevron'}, '◆'), h('span', {class: 'name'}, 'Fleet overview'))];
     let shown = 0;
+    const leafButton = leaf => {
+      shown++;
+      const st = this.nodeState(leaf);
+      return h('button', {class: 'tree-item leaf' + (this.selected === leaf.name ? ' selected' : ''), type: 'button',
+        'data-node': leaf.name, title: leaf.name + ' (' + leaf.host + ':' + leaf.port + ') · ' + st,
+        onclick: () => this.selectNode(leaf.name)},
+      h('span', {class: 'dot ' + st, title: st}),
+      h('span', {class: 'name'}, leaf.name),
+      h('span', {class: 'addr'}, leaf.host + ':' + leaf.port));
+    };
     for (const proxy of this.proxies) {
       const children = proxy.children.filter(matches);
       if ((q || this.envMatch) && children.length === 0) continue;
+      if (isSelfLeaf(proxy)) {
+        // An MP server listed as its own single leaf: one row, nothing to expand.
+        if (children.length) items.push(leafButton(children[0]));
+        continue;
+      }
       const open = this.expanded.has(proxy.name) || Boolean(q) || Boolean(this.envMatch);
       const states = proxy.children.map(c => this.nodeState(c));
       const proxyState = states.includes('down') ? 'down' : states.includes('stale') ? 'stale'
         : states.includes('up') ? 'up' : 'unknown';
       items.push(h('button', {class: 'tree-item proxy', type: 'button', 'data-node': proxy.name, 'aria-expanded': String(open),
-        title: proxy.host + ':' + proxy.port, onclick: () => this.toggleProxy(proxy.name)},
+        title: proxy.name + ' (' + proxy.host + ':' + proxy.port + ')', onclick: () => this.toggleProxy(proxy.name)},
       h('span', {class: 'chevron' + (open ? ' open' : '')}, '▸'),
       h('span', {class: 'dot ' + proxyState}),
       h('span', {class: 'name'}, proxy.name),
       h('span', {class: 'badge'}, String(children.length))));
-      if (!open) continue;
-      items.push(h('div', {class: 'tree-children', role: 'group'}, children.map(leaf => {
-        shown++;
-        const st = this.nodeState(leaf);
-        return h('button', {class: 'tree-item leaf' + (this.selected === leaf.name ? ' selected' : ''), type: 'button',
-          'data-node': leaf.name, title: leaf.name + ' (' + leaf.host + ':' + leaf.port + ') · ' + st,
-          onclick: () => this.selectNode(leaf.name)},
-        h('span', {class: 'dot ' + st, title: st}),
-        h('span', {class: 'name'}, leaf.name),
-        h('span', {class: 'addr'}, leaf.host + ':' + leaf.port));
-      })));
+      if (open) items.push(h('div', {class: 'tree-children', role: 'group'}, children.map(leafButton)));
     }
     if (this.proxies.length === 0) {
       items.push(h('div', {class: 'tree-empty'}, 'No nodes yet.'));
@@ -259,6 +264,13 @@ class App {
       this.fleet.render();
     });
   }
+}
+
+/** True for a proxy entry that is just one MP server listed as its own leaf (same name and address). */
+function isSelfLeaf(proxy) {
+  if (proxy.children.length !== 1) return false;
+  const only = proxy.children[0];
+  return only.name === proxy.name && only.host === proxy.host && only.port === proxy.port;
 }
 
 const app = new App();

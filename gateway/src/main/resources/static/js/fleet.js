@@ -99,6 +99,7 @@ export class Fleet {
     this.app = app;
     this.summaryEl = document.getElementById('fleet-summary');
     this.chartsEl = document.getElementById('fleet-charts');
+    this.legendEl = document.getElementById('fleet-legend');
     this.tableEl = document.getElementById('fleet-table');
     this.updatedEl = document.getElementById('fleet-updated');
     this.ticks = [];               // [{t: seconds, values: Map(name -> {hit, l1, rps})}]
@@ -254,22 +255,29 @@ export class Fleet {
     const axisColor = css.getPropertyValue('--muted').trim() || '#6b7280';
     const gridColor = css.getPropertyValue('--border').trim() || '#e2e5ea';
     const specs = [
-      {field: 'hit', title: 'Hit rate (%)', fmt: v => v.toFixed(0) + '%'},
+      {field: 'hit', title: 'Hit rate', fmt: v => v.toFixed(0) + '%'},
       {field: 'l1', title: 'L1 memory used', fmt: v => formatBytes(v)},
-      {field: 'rps', title: 'Requests per second', fmt: v => v.toFixed(1)},
+      {field: 'rps', title: 'Requests per second', fmt: v => (v >= 10 ? v.toFixed(0) : v.toFixed(1))},
     ];
     replace(this.chartsEl);
+    replace(this.legendEl, names.map((name, i) => {
+      const swatch = h('span', {class: 'swatch'});
+      swatch.style.background = PALETTE[i % PALETTE.length];
+      return h('span', {class: 'legend-item', title: name}, swatch, h('span', {class: 'label'}, name));
+    }), total > names.length ? h('span', {class: 'muted small'}, '(charts show the first ' + names.length + ' of ' + total + ' nodes)') : null);
+    const timeFormat = {hour: '2-digit', minute: '2-digit', second: '2-digit'};
     for (const spec of specs) {
       const body = h('div', {class: 'chart-body'});
-      const note = total > names.length ? h('div', {class: 'muted small'}, 'First ' + names.length + ' of ' + total + ' nodes') : null;
-      this.chartsEl.appendChild(h('div', {class: 'chart'}, h('h3', null, spec.title), note, body));
+      this.chartsEl.appendChild(h('div', {class: 'chart'}, h('h3', null, spec.title), body));
       const opts = {
         width: Math.max(280, body.clientWidth || 320),
         height: 190,
         cursor: {drag: {x: false, y: false}},
+        legend: {show: false},
         scales: {x: {time: true}, y: {range: (u, min, max) => [0, Math.max(max || 0, spec.field === 'hit' ? 100 : 1)]}},
         axes: [
-          {stroke: axisColor, grid: {stroke: gridColor, width: 1}, ticks: {stroke: gridColor}},
+          {stroke: axisColor, grid: {stroke: gridColor, width: 1}, ticks: {stroke: gridColor},
+            values: (u, vals) => vals.map(v => new Date(v * 1000).toLocaleTimeString([], timeFormat))},
           {stroke: axisColor, grid: {stroke: gridColor, width: 1}, ticks: {stroke: gridColor}, size: 64,
             values: (u, vals) => vals.map(v => v === null ? '' : spec.fmt(v))},
         ],
