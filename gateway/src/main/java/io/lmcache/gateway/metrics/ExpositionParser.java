@@ -11,8 +11,9 @@ import java.util.Map;
  * <ul>
  *   <li>OpenMetrics is recognised by its content type or by a final {@code # EOF} line; an OpenMetrics body without
  *       {@code # EOF}, or any non-empty body without a final newline, is truncated and rejected.</li>
- *   <li>Metric names are {@code [a-zA-Z_:][a-zA-Z0-9_:]*}; label names also accept {@code :} (as some exporters write
- *       them) and are passed through unchanged.</li>
+ *   <li>Metric names are {@code [a-zA-Z_:][a-zA-Z0-9_:]*}. Label names are read with the same rule (an OpenMetrics
+ *       stateset names its label after the metric, so LMCache's contain {@code :}), but 0.0.4 label names cannot
+ *       contain {@code :} (Prometheus would reject the whole scrape), so each {@code :} is written as {@code _}.</li>
  *   <li>Label values keep their escapes byte for byte ({@code \\}, {@code \"}, {@code \n}); a backslash before any
  *       other character is a literal backslash and is written as {@code \\} so that 0.0.4 parsers accept it.</li>
  *   <li>HELP text is unescaped by the input's rules (0.0.4: {@code \\}, {@code \n}; OpenMetrics also {@code \"}) and
@@ -27,7 +28,8 @@ import java.util.Map;
  *   <li>Exemplars ({@code  # {...} v [ts]} after a sample) are dropped; OpenMetrics timestamps (seconds) become 0.0.4
  *       milliseconds.</li>
  *   <li>A sample whose name matches no TYPE is its own untyped family. An existing {@code node} label becomes
- *       {@code exported_node} (prefixed again while that name is taken, as Prometheus does).</li>
+ *       {@code exported_node}; a renamed label whose new name is taken by another label of the sample gets
+ *       {@code exported_} prefixes until it is free (Prometheus' rule).</li>
  *   <li>A line that is none of the above (HTML, a cut-off sample, a bad value) rejects the whole body, as does more
  *       than {@code maxSamples} samples: a half-read node would silently lose series.</li>
  * </ul>
@@ -291,7 +293,9 @@ final class ExpositionParser {
                 }
                 first = false;
                 if (nodeLabelValue != null && isLabel(k, "node")) {
-                    sb.append(exportedName(k));
+                    sb.append(freeName(k, EXPORTED_PREFIX + "node"));
+                } else if (text.indexOf(':', nameStart[k]) >= 0 && text.indexOf(':', nameStart[k]) < nameEnd[k]) {
+                    sb.append(freeName(k, text.substring(nameStart[k], nameEnd[k]).replace(':', '_')));
                 } else {
                     sb.append(text, nameStart[k], nameEnd[k]);
                 }
@@ -317,9 +321,9 @@ final class ExpositionParser {
         return nameEnd[k] - nameStart[k] == name.length() && text.startsWith(name, nameStart[k]);
     }
 
-    /** {@code exported_node}, or more prefixes while the source already uses that name (Prometheus' rule). */
-    private String exportedName(int k) {
-        String candidate = EXPORTED_PREFIX + "node";
+    /** {@code wanted}, or with more {@code exported_} prefixes while another label of the sample has that name. */
+    private String freeName(int k, String wanted) {
+        String candidate = wanted;
         boolean taken = true;
         while (taken) {
             taken = false;

@@ -1,6 +1,7 @@
 package io.lmcache.gateway.nodes;
 
 import io.lmcache.discovery.registry.DiscoveryRegistry;
+import io.lmcache.discovery.registry.NodeEntry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -9,8 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The gateway's own discovery registry (no node source given): its live entries are read in-process and built into
- * the tree exactly as a supplier's would be (probing each address for {@code /api/nodes}). Reading it cannot fail,
- * so an empty registry is an empty fleet.
+ * the tree exactly as a supplier's would be (probing each address for {@code /api/nodes}), each leaf carrying its
+ * discovery state ({@code up}, {@code stale}). Reading it cannot fail, so an empty registry is an empty fleet.
  */
 final class EmbeddedSource implements NodeSource {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedSource.class);
@@ -36,9 +37,10 @@ final class EmbeddedSource implements NodeSource {
     @Override
     public CompletableFuture<List<FleetEntry>> load() {
         List<ProbedAddresses.Address> addresses = new ArrayList<>();
-        for (String api : registry.liveApiAddresses()) {
+        for (NodeEntry entry : registry.snapshot()) {
             try {
-                addresses.add(new ProbedAddresses.Address(ApiAddresses.parse(api), "up"));
+                addresses.add(new ProbedAddresses.Address(ApiAddresses.parse(entry.apiAddress()),
+                        entry.state().label()));
             } catch (IllegalArgumentException e) {
                 log.warn("discovery entry skipped: {}", e.getMessage());
             }

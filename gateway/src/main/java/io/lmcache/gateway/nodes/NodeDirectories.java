@@ -47,6 +47,19 @@ public final class NodeDirectories {
         return create(config, fetcher, embedded, metrics, self, Ticker.systemTicker(), ForkJoinPool.commonPool());
     }
 
+    /**
+     * Checks that a static source ({@code --nodes}, {@code --config}) is usable as a whole, so the command line can
+     * refuse it (exit 2) before binding anything. Single malformed entries are not errors (they are skipped later).
+     */
+    public static void checkStaticSource(GatewayConfig config) {
+        switch (config.nodeSource()) {
+            case NODES -> StaticSource.ofNodesJson(config.nodesJson(), config.host(), () -> 0);
+            case CONFIG_FILE -> StaticSource.ofConfigFile(config.configFile());
+            default -> {
+            }
+        }
+    }
+
     /** For tests: a fake {@code ticker} drives refreshes and ages; {@code executor} runs refresh work. */
     static NodeDirectory create(GatewayConfig config, HttpFetcher fetcher, DiscoveryRegistry embedded,
                                 GatewayMetrics metrics, SelfAddress self, Ticker ticker, Executor executor) {

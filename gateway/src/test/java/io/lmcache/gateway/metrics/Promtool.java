@@ -1,0 +1,52 @@
+package io.lmcache.gateway.metrics;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs {@code promtool check metrics} (Debian package {@code prometheus}) on a text. Exit 0 is clean, 3 means lint
+ * findings only (the text parsed), anything else is a parse failure.
+ */
+final class Promtool {
+    static final File BINARY = new File("/usr/bin/promtool");
+
+    /** Lint findings that come from the nodes' own data, not from the merge: LMCache names contain ':', some lack HELP. */
+    static final List<String> TOLERATED_LINT = List.of("metric names should not contain ':'", "no help text");
+
+    record Result(int exitCode, String output) {
+        /** True if promtool parsed the text and had no findings other than the tolerated ones. */
+        boolean acceptable() {
+            if (exitCode == 0) {
+                return true;
+            }
+            if (exitCode != 3) {
+                return false;
+            }
+            return output.lines().filter(l -> !l.isBlank()).allMatch(l -> TOLERATED_LINT.stream().anyMatch(l::contains));
+        }
+    }
+
+    private Promtool() {
+    }
+
+    static boolean available() {
+        return BINARY.canExecute();
+    }
+
+    static Result check(String metricsText) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(BINARY.getPath(), "check", "metrics").redirectErrorStream(true).start();
+        try (OutputStream in = p.getOutputStream()) {
+            in.write(metricsText.getBytes(StandardCharsets.UTF_8));
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException("promtool did not finish");
+        }
+        return new Result(p.exitValue(), out);
+    }
+}
