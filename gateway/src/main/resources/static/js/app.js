@@ -7,6 +7,8 @@ import {NodeView} from './node.js';
 
 const POLL_INTERVAL_MS = 5000;
 const ENV_FILTER_CONCURRENCY = 4;
+const QUICK_RETRIES = 10;
+const QUICK_RETRY_MS = 1000;
 const THEME_KEY = 'lmcache-dashboard-theme';
 
 class App {
@@ -24,6 +26,7 @@ class App {
     this.fleet = new Fleet(this);
     this.nodeView = new NodeView(this);
     this.timer = null;
+    this.quickRetries = 0;       // re-polls while the fleet is still empty (a gateway that just started)
   }
 
   start() {
@@ -95,6 +98,11 @@ class App {
     }
     this.proxies = proxies;
     this.leaves = leaves;
+    if (leaves.length === 0 && this.quickRetries < QUICK_RETRIES) {
+      // Nodes register within seconds of start; look again soon rather than a full poll interval later.
+      this.quickRetries++;
+      setTimeout(() => this.refreshAll(true), QUICK_RETRY_MS);
+    }
     document.getElementById('node-count').textContent = String(leaves.length);
     document.getElementById('gateway-status').textContent = 'Nodes updated ' + new Date().toLocaleTimeString();
     this.renderTree();
