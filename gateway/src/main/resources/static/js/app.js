@@ -167,7 +167,7 @@ class App {
         onclick: () => this.selectNode(leaf.name)},
       h('span', {class: 'dot ' + st, title: st}),
       h('span', {class: 'name'}, leaf.name),
-      h('span', {class: 'addr'}, leaf.host + ':' + leaf.port));
+      nameShowsAddress(leaf) ? null : h('span', {class: 'addr'}, leaf.host + ':' + leaf.port));
     };
     for (const proxy of this.proxies) {
       const children = proxy.children.filter(matches);
@@ -272,6 +272,11 @@ class App {
       this.fleet.render();
     });
   }
+}
+
+/** True when the name already spells the address (e.g. proxy_10.0.0.1_8080): the tree then shows it once. */
+function nameShowsAddress(leaf) {
+  return leaf.name.includes(leaf.host) && leaf.name.endsWith(leaf.port);
 }
 
 /** True for a proxy entry that is just one MP server listed as its own leaf (same name and address). */

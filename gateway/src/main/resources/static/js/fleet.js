@@ -8,6 +8,7 @@ const HISTORY_POINTS = 120;          // 10 minutes at the 5 s poll
 const POLL_CONCURRENCY = 4;
 const STATUS_TIMEOUT_MS = 4000;
 const MAX_CHART_SERIES = 10;
+const CHART_HEIGHT = 200;
 const PALETTE = ['#2563eb', '#16a34a', '#d97706', '#dc2626', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#ea580c', '#4f46e5'];
 
 /** The status path each node answered last (newest MP: 'status'; older: 'api/status'). */
@@ -109,7 +110,7 @@ export class Fleet {
     this.chartKey = '';
     this.polling = false;
     replace(this.tableEl, loading('Waiting for nodes…'));
-    new ResizeObserver(() => this.resizeCharts()).observe(this.chartsEl);
+    this.resizeObserver = new ResizeObserver(() => this.resizeCharts());
   }
 
   /**
@@ -257,7 +258,7 @@ export class Fleet {
     const specs = [
       {field: 'hit', title: 'Hit rate', fmt: v => v.toFixed(0) + '%'},
       {field: 'l1', title: 'L1 memory used', fmt: v => formatBytes(v)},
-      {field: 'rps', title: 'Requests per second', fmt: v => (v >= 10 ? v.toFixed(0) : v.toFixed(1))},
+      {field: 'rps', title: 'Requests per second', fmt: v => (v >= 10 || Number.isInteger(v) ? v.toFixed(0) : v.toFixed(1))},
     ];
     replace(this.chartsEl);
     replace(this.legendEl, names.map((name, i) => {
@@ -265,42 +266,51 @@ export class Fleet {
       swatch.style.background = PALETTE[i % PALETTE.length];
       return h('span', {class: 'legend-item', title: name}, swatch, h('span', {class: 'label'}, name));
     }), total > names.length ? h('span', {class: 'muted small'}, '(charts show the first ' + names.length + ' of ' + total + ' nodes)') : null);
-    const timeFormat = {hour: '2-digit', minute: '2-digit', second: '2-digit'};
-    for (const spec of specs) {
+    const timeFormat = {hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false};
+    // Lay every chart box out first, so each plot is created at its final width.
+    const bodies = specs.map(spec => {
       const body = h('div', {class: 'chart-body'});
       this.chartsEl.appendChild(h('div', {class: 'chart'}, h('h3', null, spec.title), body));
+      return body;
+    });
+    specs.forEach((spec, index) => {
+      const body = bodies[index];
       const opts = {
-        width: Math.max(280, body.clientWidth || 320),
-        height: 190,
+        width: Math.max(200, body.clientWidth || 320),
+        height: CHART_HEIGHT,
         cursor: {drag: {x: false, y: false}},
         legend: {show: false},
         scales: {x: {time: true}, y: {range: (u, min, max) => [0, Math.max(max || 0, spec.field === 'hit' ? 100 : 1)]}},
         axes: [
-          {stroke: axisColor, grid: {stroke: gridColor, width: 1}, ticks: {stroke: gridColor},
+          {stroke: axisColor, grid: {stroke: gridColor, width: 1}, ticks: {stroke: gridColor}, space: 70,
             values: (u, vals) => vals.map(v => new Date(v * 1000).toLocaleTimeString([], timeFormat))},
           {stroke: axisColor, grid: {stroke: gridColor, width: 1}, ticks: {stroke: gridColor}, size: 64,
             values: (u, vals) => vals.map(v => v === null ? '' : spec.fmt(v))},
         ],
         series: [{}].concat(names.map((name, i) => ({
           label: name, stroke: PALETTE[i % PALETTE.length], width: 1.6, spanGaps: true,
-          value: (u, v) => v === null || v === undefined ? '—' : spec.fmt(v),
+          points: {show: false},
         }))),
       };
       const empty = [[]].concat(names.map(() => []));
       const plot = new window.uPlot(opts, empty, body);
       this.charts.push({field: spec.field, plot, body});
-    }
+      this.resizeObserver.observe(body);
+    });
   }
 
   resizeCharts() {
     for (const chart of this.charts) {
       const width = chart.body.clientWidth;
-      if (width > 0) chart.plot.setSize({width, height: 190});
+      if (width > 0 && Math.abs(width - chart.plot.width) > 1) chart.plot.setSize({width, height: CHART_HEIGHT});
     }
   }
 
   destroyCharts() {
-    for (const chart of this.charts) chart.plot.destroy();
+    for (const chart of this.charts) {
+      this.resizeObserver.unobserve(chart.body);
+      chart.plot.destroy();
+    }
     this.charts = [];
     this.chartKey = '';
   }
