@@ -29,7 +29,7 @@ export class NodeView {
     this.node = leaf;
     document.getElementById('node-title').textContent = leaf.name;
     document.getElementById('node-subtitle').textContent =
-      leaf.host + ':' + leaf.port + (leaf.proxy ? ' · via ' + leaf.proxy : '');
+      leaf.host + ':' + leaf.port + (leaf.proxy && leaf.proxy !== leaf.name ? ' · via ' + leaf.proxy : '');
     if (changed) {
       for (const button of this.tabButtons) button.classList.remove('hidden');
       this.probeTabs(leaf);
@@ -164,7 +164,7 @@ export class NodeView {
       replace(holder, table(['Metric', 'Labels', 'Value'], matching.slice(0, MAX_TABLE_ROWS).map(s => ({cells: [
         h('span', {class: 'mono'}, s.name),
         h('span', {class: 'mono muted'}, Object.entries(s.labels).map(([k, v]) => k + '="' + v + '"').join(', ')),
-        h('span', {class: 'mono'}, String(s.value)),
+        h('span', {class: 'mono', title: String(s.value)}, formatSample(s.value)),
       ]})), {numeric: [2]}));
     };
     filter.addEventListener('input', draw);
@@ -295,6 +295,11 @@ export class NodeView {
     replace(this.body, h('div', {class: 'panel'}, h('div', {class: 'toolbar'}, filter, count), holder));
     draw();
   }
+}
+
+/** A sample value, shortened to 8 significant digits when fractional (the raw text keeps every digit). */
+function formatSample(value) {
+  return Number.isInteger(value) || !Number.isFinite(value) ? String(value) : String(Number(value.toPrecision(8)));
 }
 
 /** A value cell; secret-looking keys are masked until clicked. */
