@@ -152,8 +152,13 @@ class App {
 
   // ---- Tree ----
 
+  /** Rebuilds the tree, unless nothing it shows has changed (a rebuild would steal focus and hover for nothing). */
   renderTree() {
     const q = this.searchEl.value.trim().toLowerCase();
+    const signature = JSON.stringify([this.proxies, this.leaves.map(l => this.nodeState(l)), this.selected,
+      Array.from(this.expanded), q, this.envMatch ? Array.from(this.envMatch) : null]);
+    if (signature === this.treeSignature) return;
+    this.treeSignature = signature;
     const matches = leaf => (!q || leaf.name.toLowerCase().includes(q) || (leaf.host + ':' + leaf.port).includes(q))
       && (!this.envMatch || this.envMatch.has(leaf.name));
     const items = [h('button', {class: 'tree-item' + (this.selected ? '' : ' selected'), type: 'button', id: 'tree-fleet',

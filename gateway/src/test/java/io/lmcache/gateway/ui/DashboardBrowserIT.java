@@ -147,7 +147,10 @@ class DashboardBrowserIT {
     void selecting_a_node_behind_the_child_gateway_fills_its_overview_from_the_simulated_status() {
         String name = leaves.entrySet().stream()
                 .filter(e -> e.getValue().equals(childProxyName)).map(Map.Entry::getKey).findFirst().orElseThrow();
-        await().atMost(Duration.ofSeconds(30)).until(() -> leafButton(name), e -> e != null).click();
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+            leafButton(name).click();
+            return true;
+        });
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             String body = driver.findElement(By.id("tab-body")).getText();

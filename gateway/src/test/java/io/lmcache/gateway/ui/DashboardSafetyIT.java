@@ -49,7 +49,8 @@ class DashboardSafetyIT {
         assertThat(leaf.findElement(By.cssSelector(".addr")).getText()).isEqualTo(HostileFleet.EVIL_HOST + ":9000");
         assertThat(driver.findElement(By.cssSelector(".tree-item.proxy .name")).getText()).isEqualTo(HostileFleet.EVIL_PROXY);
 
-        leaf.click();
+        clickLeaf(HostileFleet.EVIL_NAME);
+        driver.findElement(By.cssSelector(".tab[data-tab='overview']")).click();
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                 assertThat(driver.findElement(By.id("tab-body")).getText()).contains("<img src=g onerror=alert(10)>")
                         .contains("<svg onload=alert(11)>").contains("<img src=v onerror=alert(5)>"));
@@ -66,7 +67,7 @@ class DashboardSafetyIT {
 
     @Test
     void node_names_are_url_encoded_into_proxy2_paths() {
-        awaitLeaf(HostileFleet.EVIL_NAME).click();
+        clickLeaf(HostileFleet.EVIL_NAME);
         String encoded = "/proxy2/%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E/";
         await().atMost(Duration.ofSeconds(20)).until(() ->
                 fleet.rawTargets.stream().anyMatch(t -> t.equals(encoded + "status")));
@@ -75,7 +76,7 @@ class DashboardSafetyIT {
 
     @Test
     void secret_looking_environment_values_stay_masked_until_clicked() {
-        awaitLeaf(HostileFleet.EVIL_NAME).click();
+        clickLeaf(HostileFleet.EVIL_NAME);
         openTab("env", "HF_TOKEN");
         WebElement body = driver.findElement(By.id("tab-body"));
         assertThat(body.getText()).contains("PATH").contains("/usr/bin").doesNotContain(HostileFleet.SECRET_VALUE);
@@ -126,6 +127,78 @@ class DashboardSafetyIT {
         assertThat(resources).anySatisfy(url -> assertThat(url).endsWith("/static/vendor/uPlot.iife.min.js"));
         assertThat(chromium.consoleLog()).noneSatisfy(entry ->
                 assertThat(entry.getMessage()).containsIgnoringCase("Content Security Policy"));
+    }
+
+    @Test
+    void a_node_without_status_falls_back_to_its_version_and_hides_the_tabs_it_does_not_serve() {
+        clickLeaf(HostileFleet.OLD_NODE);
+        driver.findElement(By.cssSelector(".tab[data-tab='overview']")).click();
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            String body = driver.findElement(By.id("tab-body")).getText();
+            assertThat(body).contains("Not available").contains("HTTP 404").contains("<img src=v onerror=alert(5)>");
+            assertThat(driver.findElement(By.cssSelector(".tab[data-tab='threads']")).isDisplayed()).isFalse();
+        });
+        assertThat(driver.findElement(By.cssSelector(".tab[data-tab='metrics']")).isDisplayed()).isTrue();
+        assertThat(driver.findElement(By.cssSelector(".tab[data-tab='env']")).isDisplayed()).isTrue();
+    }
+
+    @Test
+    void a_node_that_never_answers_times_out_in_its_own_card_while_the_rest_of_the_page_works() {
+        clickLeaf(HostileFleet.SLOW_NODE);
+        driver.findElement(By.cssSelector(".tab[data-tab='overview']")).click();
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            String body = driver.findElement(By.id("tab-body")).getText();
+            assertThat(body).contains("Healthy").contains("<img src=v onerror=alert(5)>");
+        });
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(driver.findElement(By.id("tab-body")).getText()).contains("Not available").contains("Timed out"));
+        openTab("env", "PATH");
+    }
+
+    @Test
+    void status_dots_show_up_stale_and_down_from_heartbeat_state_and_the_last_scrape() {
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            assertThat(dotOf(HostileFleet.EVIL_NAME)).isEqualTo("dot up");
+            assertThat(dotOf(HostileFleet.DOWN_NODE)).isEqualTo("dot down");
+            assertThat(dotOf(HostileFleet.STALE_NODE)).isEqualTo("dot stale");
+            assertThat(dotOf(HostileFleet.SLOW_NODE)).isEqualTo("dot up");
+        });
+    }
+
+    @Test
+    void the_search_narrows_the_tree_to_matching_names() {
+        awaitLeaf(HostileFleet.EVIL_NAME);
+        WebElement search = driver.findElement(By.id("node-search"));
+        search.sendKeys("plain-1");
+        try {
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(driver.findElements(By.cssSelector(".tree-item.leaf")).stream()
+                            .map(e -> e.getDomAttribute("data-node")).toList())
+                            .containsExactly("plain-1", "plain-10", "plain-11"));
+            search.sendKeys("x");
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(driver.findElement(By.id("tree")).getText()).contains("No matching nodes found."));
+        } finally {
+            search.clear();
+            search.sendKeys(" ");
+            search.sendKeys(org.openqa.selenium.Keys.BACK_SPACE);
+        }
+        awaitLeaf(HostileFleet.EVIL_NAME);
+    }
+
+    private static String dotOf(String leaf) {
+        WebElement button = findLeaf(leaf);
+        return button == null ? null : button.findElement(By.cssSelector(".dot")).getDomAttribute("class");
+    }
+
+    /** Clicks a leaf, retrying if a refresh replaced the element between finding and clicking it. */
+    private static void clickLeaf(String name) {
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> {
+            findLeaf(name).click();
+            return true;
+        });
     }
 
     private static WebElement awaitLeaf(String name) {

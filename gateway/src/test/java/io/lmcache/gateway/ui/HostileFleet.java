@@ -21,6 +21,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code /metrics} and {@code /proxy2/<node>/...} answers as a compromised discovery or MP node could send them. (The
  * real gateway already makes names URL-safe; the page must be safe without relying on that.) It records the raw
  * request targets and the peak number of concurrent {@code /env} requests.
+ *
+ * <p>A few plain nodes misbehave on purpose: {@value #OLD_NODE} serves neither status path nor threads (an MP build
+ * without them), {@value #SLOW_NODE} never answers its status in time, {@value #DOWN_NODE} failed its last scrape and
+ * {@value #STALE_NODE} missed heartbeats.
  */
 final class HostileFleet implements AutoCloseable {
     static final String EVIL_NAME = "<img src=x onerror=alert(1)>";
@@ -28,6 +32,11 @@ final class HostileFleet implements AutoCloseable {
     static final String EVIL_HOST = "<script>alert(3)</script>";
     static final String SECRET_VALUE = "hf_not_for_shoulder_surfers";
     static final int PLAIN_NODES = 11;
+    static final String OLD_NODE = "plain-1";
+    static final String DOWN_NODE = "plain-2";
+    static final String STALE_NODE = "plain-3";
+    static final String SLOW_NODE = "plain-4";
+    static final long SLOW_STATUS_MILLIS = 60_000;
     static final long ENV_DELAY_MILLIS = 150;
 
     private final HttpServer server;
@@ -73,7 +82,7 @@ final class HostileFleet implements AutoCloseable {
             leaf.put("port", port++);
             leaf.put("is_proxy", false);
             leaf.put("proxy_id", EVIL_PROXY);
-            leaf.put("state", "up");
+            leaf.put("state", name.equals(STALE_NODE) ? "stale" : "up");
             children.add(leaf);
         }
         Map<String, Object> proxy = new LinkedHashMap<>();
@@ -89,7 +98,9 @@ final class HostileFleet implements AutoCloseable {
     private static String metrics(boolean gateway) {
         String label = gateway ? "node=\"" + EVIL_NAME.replace("\"", "\\\"") + "\"," : "";
         return "# TYPE lmcache_gateway_scrape_up gauge\n"
-                + (gateway ? "lmcache_gateway_scrape_up{node=\"" + EVIL_NAME + "\"} 1\n" : "")
+                + (gateway ? "lmcache_gateway_scrape_up{node=\"" + EVIL_NAME + "\"} 1\n"
+                        + "lmcache_gateway_scrape_up{node=\"" + DOWN_NODE + "\"} 0\n"
+                        + "lmcache_gateway_scrape_up{node=\"" + STALE_NODE + "\"} 1\n" : "")
                 + "# TYPE lmcache:local_cache_usage gauge\n"
                 + "lmcache:local_cache_usage{" + label + "model_name=\"<svg onload=alert(4)>\"} 1048576\n"
                 + "# TYPE lmcache:local_cache_capacity gauge\n"
@@ -101,6 +112,16 @@ final class HostileFleet implements AutoCloseable {
     private void node(Exchange ex) {
         rawTargets.add(ex.request().uri());
         String path = ex.pathParam("path");
+        String node = ex.pathParam("node");
+        if (node.equals(OLD_NODE) && (path.equals("status") || path.equals("threads"))) {
+            ex.detail(HttpResponseStatus.NOT_FOUND, "Not Found");
+            return;
+        }
+        if (node.equals(SLOW_NODE) && path.equals("status")) {
+            ex.ctx().executor().schedule(() -> ex.json(HttpResponseStatus.OK, status()), SLOW_STATUS_MILLIS,
+                    TimeUnit.MILLISECONDS);
+            return;
+        }
         switch (path) {
             case "status" -> ex.json(HttpResponseStatus.OK, status());
             case "healthcheck" -> ex.json(HttpResponseStatus.OK, Map.of("status", "healthy"));
