@@ -24,10 +24,12 @@ if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]]; then
   java="$JAVA_HOME/bin/java"
 fi
 
-# A small JVM: one heartbeat every few seconds needs little heap, no optimising JIT and no pooled buffers.
+# A small JVM: a heartbeat every few seconds needs little heap, no JIT and no pooled buffers. Measured on Java 17
+# (30 s after start, 1 discovery + 1 node): the interpreter alone (-Xint) keeps RSS near 61 MB against 65-67 MB with
+# C1, for the same CPU per beat (about 3.5 ms for version probe + heartbeat); it only costs ~0.4 s more CPU at start.
 # exec, so that the launcher's SIGTERM reaches the JVM and the JVM's parent is the MP server (its pid is reported).
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 # shellcheck disable=SC2086
-exec "$java" -XX:+UseSerialGC -Xss256k -Xms8m -Xmx32m -XX:MaxMetaspaceSize=48m -XX:ReservedCodeCacheSize=16m \
-  -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:-UsePerfData -XX:MaxDirectMemorySize=16m \
-  -Dio.netty.allocator.type=unpooled -Dio.netty.noPreferDirect=true \
+exec "$java" -Xint -XX:+UseSerialGC -Xss256k -Xms4m -Xmx24m -XX:MaxMetaspaceSize=48m -XX:-UsePerfData \
+  -XX:MaxDirectMemorySize=16m -Dio.netty.allocator.type=unpooled -Dio.netty.noPreferDirect=true \
   ${LMCACHE_AGENT_JAVA_OPTS:-} -jar "$jar" plugin

@@ -13,7 +13,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -156,6 +155,18 @@ class DiscoveryJarIT {
                 "-jar", jar().toString(), "--ttl", "soon").redirectErrorStream(true).start();
         assertThat(new String(bad.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).contains("soon");
         assertThat(bad.waitFor()).isEqualTo(2);
-        assertThat(Files.exists(jar())).isTrue();
+    }
+
+    @Test
+    void a_taken_port_is_reported_in_one_line_and_the_process_exits() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-jar", jar().toString(), "--host", "127.0.0.1", "--port", Integer.toString(taken.getLocalPort()))
+                    .redirectErrorStream(true).start();
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(text).contains("cannot listen on 127.0.0.1:" + taken.getLocalPort());
+            assertThat(p.exitValue()).isEqualTo(1);
+        }
     }
 }

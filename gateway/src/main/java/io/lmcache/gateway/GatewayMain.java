@@ -41,6 +41,9 @@ public final class GatewayMain implements Callable<Integer> {
     static final int EXIT_INVALID = 2;
     static final int EXIT_FAILED = 1;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--host", defaultValue = "0.0.0.0", paramLabel = "HOST",
             description = "Address to listen on; also the host of local_proxy with --nodes (default: ${DEFAULT-VALUE}).")
     String host;
@@ -166,8 +169,7 @@ public final class GatewayMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        CommandLine cl = new CommandLine(this);
-        PrintWriter err = cl.getErr();
+        PrintWriter err = spec.commandLine().getErr();
         GatewayConfig config;
         try {
             config = toConfig();

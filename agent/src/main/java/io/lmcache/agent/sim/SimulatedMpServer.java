@@ -73,6 +73,7 @@ public final class SimulatedMpServer implements AutoCloseable {
     private final long startEpochMillis = System.currentTimeMillis();
     private final ByteBuf kvPattern;
     private volatile HttpServer server;
+    private volatile UnixSocketListener unixSocket;
 
     private SimulatedMpServer(SimulatorOptions options) {
         this.options = options;
@@ -96,10 +97,19 @@ public final class SimulatedMpServer implements AutoCloseable {
     public static SimulatedMpServer start(SimulatorOptions options) throws InterruptedException {
         SimulatedMpServer sim = new SimulatedMpServer(options);
         try {
-            sim.server = HttpServer.startLocal("sim-" + options.name(), options.host(), options.port(),
-                    Transport.select(options.transport()), options.ioThreads(), HttpLimits.DEFAULTS, sim.router());
+            Transport transport = Transport.select(options.transport());
+            Router router = sim.router();
+            sim.server = HttpServer.startLocal("sim-" + options.name(), options.host(), options.port(), transport,
+                    options.ioThreads(), HttpLimits.DEFAULTS, router);
+            if (options.socketPath() != null) {
+                sim.unixSocket = new UnixSocketListener(options.socketPath(), transport, HttpLimits.DEFAULTS, router);
+            }
         } catch (InterruptedException | RuntimeException e) {
-            sim.kvPattern.release();
+            if (sim.server != null) {
+                sim.close(); // also releases the pattern
+            } else {
+                sim.kvPattern.release();
+            }
             throw e;
         }
         return sim;
@@ -126,8 +136,19 @@ public final class SimulatedMpServer implements AutoCloseable {
         return served.sum();
     }
 
+    /** The Unix socket this node also listens on, or null. */
+    public java.nio.file.Path socketPath() {
+        UnixSocketListener u = unixSocket;
+        return u == null ? null : u.path();
+    }
+
     @Override
     public void close() {
+        UnixSocketListener u = unixSocket;
+        if (u != null) {
+            unixSocket = null;
+            u.close();
+        }
         HttpServer s = server;
         if (s != null) {
             server = null;

@@ -16,9 +16,12 @@ import java.util.Objects;
  * @param modelName     the {@code model_name} label and the GPU context's model
  * @param transport     {@code auto|epoll|io_uring|nio}
  * @param ioThreads     event-loop threads (1 is plenty for a test node; more for a benchmark origin)
+ * @param socketPath    if not null, the same routes are also served on this Unix domain socket (as an MP server
+ *                      started with {@code http_socket_path})
  */
 public record SimulatorOptions(String host, int port, String name, long seed, Duration latency, double failureRate,
-                               String version, String modelName, String transport, int ioThreads) {
+                               String version, String modelName, String transport, int ioThreads,
+                               java.nio.file.Path socketPath) {
     public static final String DEFAULT_VERSION = "0.3.9-sim";
     public static final String DEFAULT_MODEL = "meta-llama/Llama-3.1-8B-Instruct";
 
@@ -49,7 +52,8 @@ public record SimulatorOptions(String host, int port, String name, long seed, Du
 
     public Builder toBuilder() {
         return new Builder().host(host).port(port).name(name).seed(seed).latency(latency).failureRate(failureRate)
-                .version(version).modelName(modelName).transport(transport).ioThreads(ioThreads);
+                .version(version).modelName(modelName).transport(transport).ioThreads(ioThreads)
+                .socketPath(socketPath);
     }
 
     /** Defaults: {@code 127.0.0.1:0}, name {@code sim-0}, seed 0, no latency, no failures, one I/O thread. */
@@ -64,6 +68,7 @@ public record SimulatorOptions(String host, int port, String name, long seed, Du
         private String modelName = DEFAULT_MODEL;
         private String transport = "auto";
         private int ioThreads = 1;
+        private java.nio.file.Path socketPath;
 
         public Builder host(String v) { host = v; return this; }
         public Builder port(int v) { port = v; return this; }
@@ -75,10 +80,11 @@ public record SimulatorOptions(String host, int port, String name, long seed, Du
         public Builder modelName(String v) { modelName = v; return this; }
         public Builder transport(String v) { transport = v; return this; }
         public Builder ioThreads(int v) { ioThreads = v; return this; }
+        public Builder socketPath(java.nio.file.Path v) { socketPath = v; return this; }
 
         public SimulatorOptions build() {
             return new SimulatorOptions(host, port, name, seed, latency, failureRate, version, modelName, transport,
-                    ioThreads);
+                    ioThreads, socketPath);
         }
     }
 }

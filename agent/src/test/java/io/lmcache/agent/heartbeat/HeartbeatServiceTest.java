@@ -128,6 +128,18 @@ class HeartbeatServiceTest {
     }
 
     @Test
+    void a_unix_socket_node_is_probed_for_its_version(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path socket = dir.resolve("mp.sock");
+        try (SimulatedMpServer node = SimulatedMpServer.start(SimulatorOptions.builder().version("0.4.0-uds")
+                .socketPath(socket).build())) {
+            HeartbeatService hb = service("h", List.of(new HttpTarget("localhost", socket.toString())));
+            assertThat(hb.sendOnce(discovery.heartbeatUrl()).get(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(query(discovery.rawHeartbeats.get(0)).get("version")).containsExactly("0.4.0-uds");
+        }
+    }
+
+    @Test
     void a_report_host_is_used_without_detecting_the_local_ip() throws Exception {
         HeartbeatService hb = service("127.0.0.1", List.of());
         assertThat(hb.sendOnce(discovery.heartbeatUrl()).get(10, TimeUnit.SECONDS)).isTrue();

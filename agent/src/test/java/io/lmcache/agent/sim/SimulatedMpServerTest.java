@@ -263,6 +263,27 @@ class SimulatedMpServerTest {
     }
 
     @Test
+    void a_socket_path_serves_the_same_routes_on_a_unix_socket(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        for (String transport : List.of("nio", "auto")) {
+            java.nio.file.Path socket = dir.resolve(transport + ".sock");
+            try (SimulatedMpServer uds = SimulatedMpServer.start(SimulatorOptions.builder().transport(transport)
+                    .socketPath(socket).version("1.0.0-uds").build());
+                 io.lmcache.common.client.HttpFetcher fetcher = new io.lmcache.common.client.HttpFetcher(
+                         io.lmcache.common.net.Transport.select(transport))) {
+                assertThat(uds.socketPath()).isEqualTo(socket);
+                var target = new io.lmcache.common.client.HttpTarget("localhost", socket.toString());
+                var r = fetcher.get(target, "/version", Duration.ofSeconds(10), 1024).get(10, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(r.bodyUtf8()).isEqualTo("\"1.0.0-uds\"");
+                var s = fetcher.get(target, "/status", Duration.ofSeconds(10), 64 * 1024)
+                        .get(10, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(Json.MAPPER.readTree(s.body()).get("is_healthy").asBoolean()).isTrue();
+            }
+            assertThat(socket).doesNotExist();
+        }
+    }
+
+    @Test
     void the_plain_start_keeps_its_signature_and_picks_a_free_port() throws Exception {
         try (SimulatedMpServer s = SimulatedMpServer.start("127.0.0.1", 0)) {
             assertThat(s.port()).isPositive().isNotEqualTo(sim.port());

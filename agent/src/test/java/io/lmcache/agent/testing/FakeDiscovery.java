@@ -60,7 +60,8 @@ public final class FakeDiscovery implements AutoCloseable {
     private Map<String, Object> infos() {
         Map<String, Object> processInfos = new java.util.LinkedHashMap<>();
         registered.forEach((address, v) -> processInfos.put(address, Map.of("count", 1, "lmCacheInfoEntities",
-                List.of(Map.of("apiAddress", address, "version", v.get("version"), "otherInfo", v.get("other_info"))))));
+                List.of(Map.of("apiAddress", address, "version", v.get("version"), "otherInfo", v.get("other_info"),
+                        "pid", Long.parseLong(v.get("pid")))))));
         return Map.of("processCount", processInfos.size(), "processInfos", processInfos);
     }
 

@@ -112,7 +112,9 @@ public final class HttpFetcher implements AutoCloseable {
                         ch.pipeline().addLast("codec", new HttpClientCodec());
                     }
                 })
-                .connect(target.socketAddress())
+                // NIO's domain sockets take the JDK's address type, the native transports Netty's
+                .connect(target.isUnixSocket() && transport == Transport.NIO
+                        ? java.net.UnixDomainSocketAddress.of(target.port()) : target.socketAddress())
                 .addListener((ChannelFutureListener) f -> {
                     if (f.isSuccess()) {
                         exchange(f.channel(), target, request, timeout, maxBodyBytes, result, null);

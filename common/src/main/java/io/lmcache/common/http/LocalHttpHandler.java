@@ -53,7 +53,13 @@ public final class LocalHttpHandler extends ChannelInboundHandlerAdapter {
         Exchange exchange = null;
         try {
             QueryStringDecoder decoder = new QueryStringDecoder(request.uri());
-            Router.Match match = router.match(request.method(), decoder.path());
+            String path = decodedPath(decoder);
+            if (path == null) { // a broken %-escape is the client's mistake: 400, not 500
+                exchange = new Exchange(ctx, request, decoder, java.util.Map.of(), () -> onComplete(ctx));
+                exchange.detail(HttpResponseStatus.BAD_REQUEST, "Malformed request path");
+                return;
+            }
+            Router.Match match = router.match(request.method(), path);
             exchange = new Exchange(ctx, request, decoder, match.params(), () -> onComplete(ctx));
             if (match.found()) {
                 match.handler().handle(exchange);
@@ -75,6 +81,14 @@ public final class LocalHttpHandler extends ChannelInboundHandlerAdapter {
             }
         } finally {
             ReferenceCountUtil.release(request);
+        }
+    }
+
+    private static String decodedPath(QueryStringDecoder decoder) {
+        try {
+            return decoder.path();
+        } catch (IllegalArgumentException e) {
+            return null;
         }
     }
 

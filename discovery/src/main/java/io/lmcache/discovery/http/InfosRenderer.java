@@ -7,10 +7,13 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -26,15 +29,16 @@ import java.util.Set;
  * {@code versionCount} is the number of distinct versions listed (the reference left it at 0 when filtering);
  * {@code versions} stays null as in the reference. {@code state} ({@code up} or {@code stale}) is our addition.
  */
-final class InfosRenderer {
+public final class InfosRenderer {
     /** The reference's format: local time, seconds precision. */
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     private InfosRenderer() {
     }
 
-    static void render(List<NodeEntry> entries, ZoneId zone, ByteBuf out) {
-        DateTimeFormatter time = TIME.withZone(zone);
+    /** Writes {@code entries} (already filtered) with times in {@code zone} into {@code out}. */
+    public static void render(List<NodeEntry> entries, ZoneId zone, ByteBuf out) {
+        SecondsFormatter time = new SecondsFormatter(TIME.withZone(zone));
         Set<String> versions = new HashSet<>();
         for (NodeEntry e : entries) {
             versions.add(e.version());
@@ -58,8 +62,8 @@ final class InfosRenderer {
                 }
                 g.writeStringField("apiAddress", e.apiAddress());
                 g.writeStringField("version", e.version());
-                g.writeStringField("startTime", time.format(e.startTime()));
-                g.writeStringField("lastReportTime", time.format(e.lastReportTime()));
+                g.writeStringField("startTime", time.format(e.startTime().getEpochSecond()));
+                g.writeStringField("lastReportTime", time.format(e.lastReportTime().getEpochSecond()));
                 g.writeStringField("otherInfo", e.otherInfo());
                 g.writeStringField("state", e.state().label());
                 g.writeEndObject();
@@ -70,6 +74,23 @@ final class InfosRenderer {
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Formats whole seconds, remembering the strings of one render: a fleet's times fall on a few distinct seconds
+     * (heartbeats come every ~30 s), and DateTimeFormatter would otherwise dominate the cost of a large list.
+     */
+    private static final class SecondsFormatter {
+        private final DateTimeFormatter formatter;
+        private final Map<Long, String> cache = new HashMap<>();
+
+        SecondsFormatter(DateTimeFormatter formatter) {
+            this.formatter = formatter;
+        }
+
+        String format(long epochSecond) {
+            return cache.computeIfAbsent(epochSecond, s -> formatter.format(Instant.ofEpochSecond(s)));
         }
     }
 }

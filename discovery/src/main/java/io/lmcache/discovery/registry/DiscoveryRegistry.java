@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -70,6 +71,8 @@ public final class DiscoveryRegistry implements AutoCloseable {
     private final LinkedHashMap<String, Registration> byRecency = new LinkedHashMap<>();
     /** Guarded by {@code this}. Orders registrations by first sight. */
     private long nextSequence;
+    /** Expiries found under the lock, logged after it is released so that a mass expiry never stalls heartbeats. */
+    private final ConcurrentLinkedQueue<String> expiryNotices = new ConcurrentLinkedQueue<>();
 
     /** A live registration; mutable, guarded by the registry's lock, never handed out. */
     private static final class Registration {
@@ -176,6 +179,8 @@ public final class DiscoveryRegistry implements AutoCloseable {
             metrics.rejected.labels(e.reason().label()).inc();
             log.debug("heartbeat rejected ({}): {}", e.reason().label(), e.getMessage());
             throw e;
+        } finally {
+            logExpiries();
         }
     }
 
@@ -228,6 +233,7 @@ public final class DiscoveryRegistry implements AutoCloseable {
             evictExpired(nanoTime.getAsLong());
             removed = byRecency.remove(apiAddress) != null;
         }
+        logExpiries();
         if (removed) {
             metrics.deregistrations.inc();
             log.info("node {} deregistered", apiAddress);
@@ -248,6 +254,7 @@ public final class DiscoveryRegistry implements AutoCloseable {
                 out.add(view(r, now));
             }
         }
+        logExpiries();
         return out;
     }
 
@@ -264,12 +271,15 @@ public final class DiscoveryRegistry implements AutoCloseable {
         } catch (RejectedException e) {
             return Optional.empty();
         }
+        Optional<NodeEntry> found;
         synchronized (this) {
             long now = nanoTime.getAsLong();
             evictExpired(now);
             Registration r = byRecency.get(key);
-            return r == null ? Optional.empty() : Optional.of(view(r, now));
+            found = r == null ? Optional.empty() : Optional.of(view(r, now));
         }
+        logExpiries();
+        return found;
     }
 
     /** Up or stale for a live {@code apiAddress}; empty when unknown or expired. */
@@ -278,9 +288,14 @@ public final class DiscoveryRegistry implements AutoCloseable {
     }
 
     /** Number of live registrations (up or stale). */
-    public synchronized int size() {
-        evictExpired(nanoTime.getAsLong());
-        return byRecency.size();
+    public int size() {
+        int size;
+        synchronized (this) {
+            evictExpired(nanoTime.getAsLong());
+            size = byRecency.size();
+        }
+        logExpiries();
+        return size;
     }
 
     /**
@@ -304,6 +319,7 @@ public final class DiscoveryRegistry implements AutoCloseable {
                 }
             }
         }
+        logExpiries();
         for (String a : newlyStale) {
             log.info("node {} is stale: no heartbeat for {} ms or more", a, TimeUnit.NANOSECONDS.toMillis(staleAfterNanos));
         }
@@ -318,7 +334,7 @@ public final class DiscoveryRegistry implements AutoCloseable {
         }
     }
 
-    /** Under the lock: drops the expired prefix. */
+    /** Under the lock: drops the expired prefix (their log lines are queued for {@link #logExpiries()}). */
     private int evictExpired(long now) {
         int evicted = 0;
         Iterator<Registration> it = byRecency.values().iterator();
@@ -329,12 +345,20 @@ public final class DiscoveryRegistry implements AutoCloseable {
             }
             it.remove();
             evicted++;
-            log.info("node {} expired: no heartbeat for {} ms", r.apiAddress, TimeUnit.NANOSECONDS.toMillis(now - r.lastReportNanos));
+            expiryNotices.add("node " + r.apiAddress + " expired: no heartbeat for "
+                    + TimeUnit.NANOSECONDS.toMillis(now - r.lastReportNanos) + " ms");
         }
         if (evicted > 0) {
             metrics.evictions.inc(evicted);
         }
         return evicted;
+    }
+
+    private void logExpiries() {
+        String notice;
+        while ((notice = expiryNotices.poll()) != null) {
+            log.info(notice);
+        }
     }
 
     private NodeEntry view(Registration r, long now) {
@@ -344,16 +368,20 @@ public final class DiscoveryRegistry implements AutoCloseable {
                 since, state);
     }
 
-    private synchronized Map<EntryState, Integer> countsByState() {
-        long now = nanoTime.getAsLong();
-        evictExpired(now);
+    private Map<EntryState, Integer> countsByState() {
         Map<EntryState, Integer> counts = new EnumMap<>(EntryState.class);
         for (EntryState s : EntryState.values()) {
             counts.put(s, 0);
         }
-        for (Registration r : byRecency.values()) {
-            counts.merge(now - r.lastReportNanos >= staleAfterNanos ? EntryState.STALE : EntryState.UP, 1, Integer::sum);
+        synchronized (this) {
+            long now = nanoTime.getAsLong();
+            evictExpired(now);
+            for (Registration r : byRecency.values()) {
+                counts.merge(now - r.lastReportNanos >= staleAfterNanos ? EntryState.STALE : EntryState.UP, 1,
+                        Integer::sum);
+            }
         }
+        logExpiries();
         return counts;
     }
 

@@ -8,11 +8,14 @@ import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.LastHttpContent;
 
 /**
- * Streams text as HTTP chunks of about {@code chunkBytes}, each built in a pooled buffer and handed to the channel.
+ * Streams text as HTTP chunks of at most {@code chunkBytes}, each built in a pooled buffer and handed to the channel.
  * Must run off the event loop: when the channel stops being writable it waits (bounded) for the last chunk to drain,
  * so a slow client holds at most a few chunks in memory; a client that is gone or stalled ends the stream.
  */
 final class ChunkedResponseWriter implements TextSink {
+    /** A UTF-16 char never needs more than 3 UTF-8 bytes (a surrogate pair: 4 bytes for 2 chars). */
+    private static final int MAX_UTF8_BYTES_PER_CHAR = 3;
+
     private final ChannelHandlerContext ctx;
     private final int chunkBytes;
     private final long writeStallMillis;
@@ -27,20 +30,41 @@ final class ChunkedResponseWriter implements TextSink {
 
     @Override
     public void append(CharSequence text) {
-        if (aborted || text.length() == 0) {
-            return;
+        int length = text.length();
+        int maxCharsPerChunk = Math.max(1, chunkBytes / MAX_UTF8_BYTES_PER_CHAR);
+        int start = 0;
+        while (start < length && !aborted) {
+            int end = Math.min(length, start + maxCharsPerChunk);
+            if (end < length && Character.isHighSurrogate(text.charAt(end - 1))) {
+                end--; // never split a surrogate pair across chunks
+            }
+            appendSlice(text, start, end);
+            start = end;
         }
-        int maxBytes = ByteBufUtil.utf8MaxBytes(text);
-        if (buf != null && buf.writableBytes() < maxBytes) {
+    }
+
+    private void appendSlice(CharSequence text, int start, int end) {
+        int bytes = utf8Length(text, start, end); // exact, so that ASCII text fills whole chunks
+        if (buf != null && buf.readableBytes() + bytes > chunkBytes) { // (a pooled buffer's capacity may be larger)
             writeChunk();
             if (aborted) {
                 return;
             }
         }
         if (buf == null) {
-            buf = ctx.alloc().buffer(Math.max(chunkBytes, maxBytes));
+            buf = ctx.alloc().buffer(chunkBytes);
         }
-        ByteBufUtil.writeUtf8(buf, text);
+        ByteBufUtil.writeUtf8(buf, text, start, end);
+    }
+
+    /** UTF-8 length of {@code text[start, end)}; the slice never ends inside a surrogate pair. */
+    static int utf8Length(CharSequence text, int start, int end) {
+        int bytes = 0;
+        for (int i = start; i < end; i++) {
+            char c = text.charAt(i);
+            bytes += c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
+        }
+        return bytes;
     }
 
     private void writeChunk() {

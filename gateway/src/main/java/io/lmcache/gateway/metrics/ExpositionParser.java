@@ -58,6 +58,10 @@ final class ExpositionParser {
     private final boolean[] valueNeedsFix = new boolean[MAX_LABELS];
     private int labelCount;
 
+    private String lastName;
+    private String lastResolvedName;
+    private FamilyPart lastResolved;
+
     private int lineNumber;
     private boolean eofSeen;
 
@@ -152,6 +156,8 @@ final class ExpositionParser {
                 String type = text.substring(t, tokenEnd(t, end)).toLowerCase();
                 if (types.putIfAbsent(name, type) == null) {
                     resolved.clear();
+                    lastResolvedName = null;
+                    lastResolved = null;
                 }
             }
             default -> {
@@ -165,7 +171,10 @@ final class ExpositionParser {
         if (nEnd == start) {
             throw invalid("expected a metric name");
         }
-        String name = text.substring(start, nEnd);
+        // Samples of one family come in runs: reuse the previous name instead of allocating one per line.
+        String name = lastName != null && lastName.length() == nEnd - start && text.startsWith(lastName, start)
+                ? lastName : text.substring(start, nEnd);
+        lastName = name;
         int brace = skipBlanks(nEnd, end);
         labelCount = 0;
         int i = nEnd;
@@ -199,11 +208,13 @@ final class ExpositionParser {
         if (out.samples() >= maxSamples) {
             throw new InvalidExpositionException("more than " + maxSamples + " samples");
         }
-        FamilyPart part = resolved.get(name);
+        FamilyPart part = name == lastResolvedName ? lastResolved : resolved.get(name);
         if (part == null) {
             part = resolve(name);
             resolved.put(name, part);
         }
+        lastResolvedName = name;
+        lastResolved = part;
         render(part.lines(), name, vStart, vEnd, tsStart, tsEnd);
         out.sampleAdded(part);
     }
@@ -446,9 +457,10 @@ final class ExpositionParser {
         if (i == end) {
             return false;
         }
-        String rest = text.substring(i, end);
-        if (rest.equalsIgnoreCase("inf") || rest.equalsIgnoreCase("infinity") || rest.equalsIgnoreCase("nan")) {
-            return true;
+        char first = text.charAt(i);
+        if (first == 'i' || first == 'I' || first == 'n' || first == 'N') {
+            String rest = text.substring(i, end);
+            return rest.equalsIgnoreCase("inf") || rest.equalsIgnoreCase("infinity") || rest.equalsIgnoreCase("nan");
         }
         int digits = 0;
         while (i < end && isDigit(text.charAt(i))) {

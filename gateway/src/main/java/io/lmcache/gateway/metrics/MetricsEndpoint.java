@@ -16,6 +16,7 @@ import java.io.StringWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -81,7 +82,10 @@ final class MetricsEndpoint {
         }
         Duration budget = budget(services.config().metricsTimeout(), ex.request().headers().get(SCRAPE_TIMEOUT_HEADER));
         long deadlineNanos = System.nanoTime() + budget.toNanos();
-        scraper.scrapeAll(routes, services.config().metricsConcurrency(), budget, deadlineNanos, !concat)
+        // Even starting connections (which may resolve names) happens off the event loop.
+        CompletableFuture.supplyAsync(() -> scraper.scrapeAll(routes, services.config().metricsConcurrency(), budget,
+                        deadlineNanos, !concat), workers)
+                .thenCompose(f -> f)
                 .thenAcceptAsync(results -> {
                     logFailures(results);
                     if (concat) {

@@ -30,6 +30,8 @@ final class MetricsScraper {
     /** Prefer 0.0.4 (what we emit), accept OpenMetrics. */
     static final String ACCEPT = "text/plain;version=0.0.4;q=1.0,application/openmetrics-text;version=1.0.0;q=0.5,*/*;q=0.1";
 
+    private static final String TIMED_OUT = "timed out";
+
     private final HttpFetcher fetcher;
     private final Executor executor;
     private final MetricsLimits limits;
@@ -96,12 +98,17 @@ final class MetricsScraper {
         }
         // The fetcher bounds connect and each read; this bounds the whole exchange (a slow trickle too).
         return fetch.orTimeout(budgetNanos, TimeUnit.NANOSECONDS)
-                .handleAsync((res, err) -> toScrape(route, res, err, started, parse), executor);
+                .handleAsync((res, err) -> toScrape(route, res, err, started, parse, budgetNanos), executor);
     }
 
-    private NodeScrape toScrape(Route route, FetchResult res, Throwable err, long started, boolean parse) {
+    private NodeScrape toScrape(Route route, FetchResult res, Throwable err, long started, boolean parse,
+                                long budgetNanos) {
         if (err != null) {
-            return new NodeScrape(route, null, reason(err), System.nanoTime() - started, null);
+            String why = reason(err);
+            if (why.startsWith(TIMED_OUT)) {
+                why = TIMED_OUT + " after " + TimeUnit.NANOSECONDS.toMillis(budgetNanos) + " ms";
+            }
+            return new NodeScrape(route, null, why, System.nanoTime() - started, null);
         }
         if (!res.isSuccess()) {
             return new NodeScrape(route, null, "HTTP status " + res.status(), System.nanoTime() - started, null);
@@ -126,7 +133,7 @@ final class MetricsScraper {
             t = t.getCause();
         }
         if (t instanceof TimeoutException) {
-            return "timed out" + (t.getMessage() != null ? ": " + t.getMessage() : "");
+            return TIMED_OUT;
         }
         if (t instanceof TooLongHttpContentException) {
             return "metrics body larger than " + limits.maxBodyBytes() + " bytes";

@@ -82,11 +82,14 @@ final class CachedNodeDirectory implements NodeDirectory {
             return;
         }
         started = true;
-        if (cache != null) {
-            cache.get(KEY);
-        } else {
-            loadReplacing(TreeSnapshot.EMPTY);
-        }
+        // The first load is stored with put(), so its write time (the start of the refresh interval) is set before
+        // anyone waiting for it is released.
+        loadReplacing(TreeSnapshot.EMPTY).thenAccept(first -> {
+            if (cache != null) {
+                cache.put(KEY, CompletableFuture.completedFuture(first));
+            }
+            firstLoad.complete(null);
+        });
     }
 
     @Override
@@ -114,7 +117,6 @@ final class CachedNodeDirectory implements NodeDirectory {
                 .handleAsync((entries, error) -> {
                     TreeSnapshot next = error == null ? loaded(previous, entries) : failed(previous, error);
                     latest.set(next);
-                    firstLoad.complete(null);
                     return next;
                 }, executor);
     }
@@ -148,7 +150,7 @@ final class CachedNodeDirectory implements NodeDirectory {
 
     private TreeSnapshot current() {
         if (cache != null && started) {
-            cache.get(KEY); // triggers the background refresh when the entry is older than the interval
+            cache.getIfPresent(KEY); // starts the background refresh when the entry is older than the interval
         }
         return latest.get();
     }

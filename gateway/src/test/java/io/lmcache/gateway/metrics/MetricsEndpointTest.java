@@ -155,4 +155,24 @@ class MetricsEndpointTest {
             assertThat(r.body()).contains("lmcache_gateway_scrape_up{node=\"good-a\"} 1\n");
         }
     }
+
+    @Test
+    void a_client_that_hangs_up_mid_stream_leaves_the_gateway_serving_and_leak_free() throws Exception {
+        gateway = new MetricsTestGateway(Duration.ofSeconds(5), 8, SMALL);
+        for (int i = 0; i < 20; i++) {
+            gateway.addRoute(nodes.route("good-" + i));
+        }
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", gateway.port())) {
+                socket.setSoTimeout(30_000);
+                socket.getOutputStream().write("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                byte[] head = new byte[64];
+                assertThat(socket.getInputStream().read(head)).isPositive(); // the stream has started
+            } // closed with most of the ~100 KiB answer unread
+        }
+        HttpResponse<String> r = get("/metrics");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("lmcache_gateway_scrape_up{node=\"good-19\"} 1\n");
+    }
 }
