@@ -4,11 +4,14 @@ import io.lmcache.common.cli.DurationConverter;
 import io.lmcache.common.cli.LogLevels;
 import io.lmcache.common.cli.VersionProvider;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code lmcache-gateway demo}: the gateway with embedded discovery plus simulated MP nodes that register through real
@@ -43,11 +46,40 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Log level: debug, info, warning, error, critical (default: ${DEFAULT-VALUE}).")
     String logLevel;
 
+    /** Exit code for options that cannot work (out-of-range values). */
+    static final int EXIT_INVALID = 2;
+    /** Exit code when the demo cannot start (e.g. the port is taken). */
+    static final int EXIT_FAILED = 1;
+
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws InterruptedException {
-        LogLevels.apply(logLevel);
-        DemoFleet.Settings settings = new DemoFleet.Settings(host, port, nodes, heartbeatInterval, refreshInterval);
-        DemoFleet fleet = DemoFleet.start(settings);
+        PrintWriter err = spec.commandLine().getErr();
+        DemoFleet.Settings settings;
+        try {
+            LogLevels.apply(logLevel);
+            settings = new DemoFleet.Settings(host, port, nodes, heartbeatInterval, refreshInterval);
+        } catch (IllegalArgumentException e) {
+            err.println("lmcache-gateway demo: " + e.getMessage());
+            err.flush();
+            return EXIT_INVALID;
+        }
+        DemoFleet fleet;
+        try {
+            fleet = DemoFleet.start(settings);
+        } catch (IllegalArgumentException e) {
+            err.println("lmcache-gateway demo: " + e.getMessage());
+            err.flush();
+            return EXIT_INVALID;
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) { // a failed bind arrives as Netty's (checked) native IOException
+            err.println("lmcache-gateway demo: cannot start: " + e.getMessage());
+            err.flush();
+            return EXIT_FAILED;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             fleet.close();
