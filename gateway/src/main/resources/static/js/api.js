@@ -90,6 +90,7 @@ export function parsePrometheus(text) {
         if (eq < 0) break;
         const key = line.slice(i, eq).trim();
         i = eq + 1;
+        while (line[i] === ' ') i++;
         if (line[i] !== '"') break;
         i++;
         let value = '';
