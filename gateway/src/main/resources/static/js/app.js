@@ -46,7 +46,8 @@ class App {
 
   setAutoRefresh(on) {
     if (this.timer) clearInterval(this.timer);
-    this.timer = on ? setInterval(() => this.refreshAll(true), POLL_INTERVAL_MS) : null;
+    // A background tab does not poll: nobody is looking, and a fleet of open dashboards adds up.
+    this.timer = on ? setInterval(() => { if (!document.hidden) this.refreshAll(true); }, POLL_INTERVAL_MS) : null;
   }
 
   async refreshAll(auto) {
