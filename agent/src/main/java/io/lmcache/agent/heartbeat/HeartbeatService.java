@@ -363,6 +363,20 @@ public final class HeartbeatService implements AutoCloseable {
         return t == null ? null : t.truncatedTo(ChronoUnit.MICROS).format(ISO_MICROS);
     }
 
+    /**
+     * The first slot of the fixed-rate grid ({@code slot + k * interval}) strictly after {@code now}: the grid never
+     * drifts with the time a beat takes, and slots missed while discovery was down are skipped, never bunched.
+     */
+    static long nextSlotNanos(long slotNanos, long nowNanos, long intervalNanos) {
+        long slotsAhead = Math.max(1, Math.floorDiv(nowNanos - slotNanos, intervalNanos) + 1);
+        return slotNanos + slotsAhead * intervalNanos;
+    }
+
+    /** Upper bound of the random delay added to a beat, so that many nodes started together spread out. */
+    static long jitterBoundMillis(long intervalMillis) {
+        return Math.min(MAX_JITTER_MILLIS, (long) (intervalMillis * JITTER_SHARE));
+    }
+
     /** One start..stop period: its scheduler thread, its grid and its retry state. */
     private final class Run {
         final HeartbeatUrl url;
@@ -427,11 +441,8 @@ public final class HeartbeatService implements AutoCloseable {
             }
             backoffMillis = 0;
             long now = System.nanoTime();
-            long intervalNanos = TimeUnit.MILLISECONDS.toNanos(intervalMillis);
-            // next slot strictly after now: slots missed while failing or while slow are skipped, never bunched
-            long slotsAhead = Math.max(1, (now - slotNanos) / intervalNanos + 1);
-            slotNanos += slotsAhead * intervalNanos;
-            long jitterBound = Math.min(MAX_JITTER_MILLIS, (long) (intervalMillis * JITTER_SHARE));
+            slotNanos = nextSlotNanos(slotNanos, now, TimeUnit.MILLISECONDS.toNanos(intervalMillis));
+            long jitterBound = jitterBoundMillis(intervalMillis);
             long jitter = jitterBound > 0 ? ThreadLocalRandom.current().nextLong(jitterBound + 1) : 0;
             long delay = Math.max(0, TimeUnit.NANOSECONDS.toMillis(slotNanos - now)) + jitter;
             scheduleAt(delay, false);

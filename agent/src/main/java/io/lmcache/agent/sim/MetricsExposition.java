@@ -31,7 +31,7 @@ final class MetricsExposition {
         gauge(b, "lmcache:local_cache_usage", "Local cache usage (bytes) of lmcache", s.memoryUsedBytes());
         gauge(b, "lmcache:local_cache_capacity", "Local cache capacity (bytes) of lmcache", s.memoryTotalBytes());
         gauge(b, "lmcache:local_storage_usage", "Number of objects in the local cache", s.objectCount());
-        gauge(b, "lmcache:pending_lookup_count", "Lookups waiting for an answer", s.pendingLookups());
+        gauge(b, "lmcache:pending_lookups", "Lookups waiting for an answer", s.pendingLookups());
         histogram(b, "lmcache:time_to_retrieve", "Time to retrieve from lmcache (seconds)", s);
         return b.toString();
     }
@@ -73,15 +73,50 @@ final class MetricsExposition {
         created(b, name, help);
     }
 
-    /** Python's float formatting for whole numbers ({@code 3.0}); Java's otherwise (parsers accept both). */
+    /**
+     * {@code prometheus_client}'s {@code floatToGoString}: Python's {@code repr} of the float ({@code 3.0},
+     * {@code 0.25}), except that values with more than six integer digits use Go's exponent form
+     * ({@code 1234567.0} is written {@code 1.234567e+06}).
+     */
     static String number(double v) {
+        if (Double.isNaN(v)) {
+            return "NaN";
+        }
         if (Double.isInfinite(v)) {
             return v > 0 ? "+Inf" : "-Inf";
         }
-        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-            return (long) v + ".0";
+        String s = pythonRepr(v);
+        int dot = s.indexOf('.');
+        if (v > 0 && dot > 6 && s.indexOf('e') < 0) {
+            String mantissa = stripTrailing(s.charAt(0) + "." + s.substring(1, dot) + s.substring(dot + 1));
+            return mantissa + "e+0" + (dot - 1);
         }
-        return Double.toString(v);
+        return s;
+    }
+
+    /** Python's shortest round-trip {@code repr} for finite doubles. */
+    static String pythonRepr(double v) {
+        double a = Math.abs(v);
+        if (v == 0) {
+            return (1 / v < 0) ? "-0.0" : "0.0";
+        }
+        if (a >= 1e-4 && a < 1e16) {
+            String plain = new java.math.BigDecimal(Double.toString(v)).toPlainString();
+            return plain.indexOf('.') < 0 ? plain + ".0" : plain;
+        }
+        String[] parts = Double.toString(v).split("E");
+        String mantissa = parts[0].endsWith(".0") ? parts[0].substring(0, parts[0].length() - 2) : parts[0];
+        int exp = Integer.parseInt(parts[1]);
+        return mantissa + "e" + (exp < 0 ? "-" : "+") + (Math.abs(exp) < 10 ? "0" : "") + Math.abs(exp);
+    }
+
+    /** Python's {@code rstrip('0.')}. */
+    private static String stripTrailing(String s) {
+        int end = s.length();
+        while (end > 0 && (s.charAt(end - 1) == '0' || s.charAt(end - 1) == '.')) {
+            end--;
+        }
+        return s.substring(0, end);
     }
 
     private static String escape(String labelValue) {

@@ -72,6 +72,11 @@ public final class SimulateCommand implements Callable<Integer> {
             description = "auto, epoll, io_uring or nio (default: ${DEFAULT-VALUE}).")
     String transport;
 
+    @Option(names = "--socket-dir", paramLabel = "DIR",
+            description = "If set, every node also listens on the Unix socket DIR/<name>.sock (as an MP server with "
+                    + "http_socket_path).")
+    java.nio.file.Path socketDir;
+
     @Option(names = "--heartbeat-url", paramLabel = "URL",
             description = "If set, every node announces itself to this discovery heartbeat endpoint.")
     String heartbeatUrl;
@@ -109,7 +114,8 @@ public final class SimulateCommand implements Callable<Integer> {
             for (SimulatorOptions o : nodes) {
                 SimulatedMpServer s = SimulatedMpServer.start(o);
                 servers.add(s);
-                System.out.println("Simulated MP node " + o.name() + " at http://" + o.host() + ":" + s.port());
+                System.out.println("Simulated MP node " + o.name() + " at http://" + o.host() + ":" + s.port()
+                        + (s.socketPath() != null ? " and unix:" + s.socketPath() : ""));
                 if (fetcher != null) {
                     HttpTarget self = HttpTarget.of(connectHost(o.host()), s.port());
                     HeartbeatService hb = new HeartbeatService(fetcher, s.port(), apiHost(), () -> List.of(self), 0);
@@ -145,7 +151,8 @@ public final class SimulateCommand implements Callable<Integer> {
             }
             out.add(SimulatorOptions.builder().host(host).port(basePort == 0 ? 0 : basePort + i).name(name)
                     .seed(seed + i).latency(latency).failureRate(failureRate).version(versionString)
-                    .transport(transport).ioThreads(ioThreads).build());
+                    .transport(transport).ioThreads(ioThreads)
+                    .socketPath(socketDir == null ? null : socketDir.resolve(name + ".sock")).build());
         }
         return out;
     }

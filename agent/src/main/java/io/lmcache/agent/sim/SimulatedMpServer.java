@@ -173,7 +173,8 @@ public final class SimulatedMpServer implements AutoCloseable {
         r.get("/version", page(ex -> Responses.bytes(HttpResponseStatus.OK, Responses.JSON, versionBody)));
         r.get("/lmc_version", page(ex -> Responses.json(HttpResponseStatus.OK, versionPart(0))));
         r.get("/commit_id", page(ex -> Responses.json(HttpResponseStatus.OK, versionPart(1))));
-        r.get("/conf", page(ex -> Responses.text(HttpResponseStatus.OK, pretty(config()))));
+        r.get("/conf", page(ex -> Responses.bytes(HttpResponseStatus.OK, Responses.JSON,
+                pretty(config()).getBytes(StandardCharsets.UTF_8))));
         r.get("/env", page(ex -> Responses.bytes(HttpResponseStatus.OK, Responses.TEXT, envBody)));
         r.get("/threads", page(this::threads));
         r.get("/loglevel", page(this::logLevel));

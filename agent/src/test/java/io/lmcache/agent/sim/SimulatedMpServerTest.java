@@ -119,10 +119,29 @@ class SimulatedMpServerTest {
     }
 
     @Test
+    void promtool_parses_the_metrics_and_only_objects_to_lmcaches_colons() throws Exception {
+        java.nio.file.Path promtool = java.nio.file.Path.of("/usr/bin/promtool");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(promtool), "promtool installed");
+        Thread.sleep(200);
+        Process p = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectErrorStream(true).start();
+        try (var in = p.getOutputStream()) {
+            in.write(get("/metrics").body().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isIn(0, 3); // 3 = lint findings only; 1 would be a parse error
+        for (String line : out.split("\n")) {
+            if (!line.isBlank()) {
+                assertThat(line).endsWith("metric names should not contain ':'");
+            }
+        }
+    }
+
+    @Test
     void histogram_buckets_are_cumulative_and_end_at_the_count() throws Exception {
         Thread.sleep(300);
         String body = get("/metrics").body();
-        Matcher m = Pattern.compile("lmcache:time_to_retrieve_bucket\\{[^}]*le=\"([^\"]+)\"} ([0-9.]+)").matcher(body);
+        Matcher m = Pattern.compile("lmcache:time_to_retrieve_bucket\\{[^}]*le=\"([^\"]+)\"} ([0-9.eE+-]+)").matcher(body);
         double previous = -1;
         double last = -1;
         while (m.find()) {

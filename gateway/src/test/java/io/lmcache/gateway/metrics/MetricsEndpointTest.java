@@ -175,4 +175,16 @@ class MetricsEndpointTest {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).contains("lmcache_gateway_scrape_up{node=\"good-19\"} 1\n");
     }
+
+    @Test
+    void a_node_with_more_samples_than_the_bound_is_down_and_others_are_kept() throws Exception {
+        gateway = new MetricsTestGateway(Duration.ofSeconds(5), 4, new MetricsLimits(64 * 1024, 20, 1024, 10_000));
+        gateway.addRoute(nodes.route("good-many")); // ~50 samples
+        gateway.addRoute(nodes.route("om-few")); // 2 samples
+        String body = get("/metrics").body();
+        assertThat(body).contains("lmcache_gateway_scrape_up{node=\"good-many\"} 0\n",
+                        "lmcache_gateway_scrape_up{node=\"om-few\"} 1\n",
+                        "lmcache:num_retrieve_requests_total{node=\"om-few\",")
+                .doesNotContain("lmcache:num_hit_tokens_total{node=\"good-many\"");
+    }
 }
