@@ -2,7 +2,6 @@ package io.lmcache.gateway.ui;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -95,9 +94,5 @@ final class RawHttp {
             return i;
         }
         return -1;
-    }
-
-    static byte[] readAll(InputStream in) throws IOException {
-        return in.readAllBytes();
     }
 }
