@@ -32,7 +32,6 @@ public final class ClientProxy {
     private ProxyExchange receiving;
     /** The exchange that is answering (may outlive {@link #receiving} or end before it). */
     private ProxyExchange answering;
-    private boolean discarding;
     private String clientIp;
 
     ClientProxy(ProxyService service, Channel client, ReadGate gate) {
@@ -55,10 +54,7 @@ public final class ClientProxy {
                 }
                 exchange.onClientContent(content);
             } else {
-                content.release();
-                if (last) {
-                    discarding = false;
-                }
+                content.release(); // the body of a refused request
             }
         } else if (!(msg instanceof HttpRequest)) {
             ReferenceCountUtil.release(msg);
@@ -78,7 +74,6 @@ public final class ClientProxy {
     }
 
     private void refuse(HttpRequest request, ProxyTargets.Refusal refusal) {
-        discarding = true;
         FullHttpResponse r = Responses.detail(refusal.status(), refusal.detail());
         if (refusal.status().equals(HttpResponseStatus.METHOD_NOT_ALLOWED)) {
             r.headers().set(HttpHeaderNames.ALLOW, ProxyTargets.ALLOW);

@@ -63,6 +63,8 @@ final class ProxyExchange implements UpstreamListener, UpstreamPools.Acquirer {
     private int status;
     private ScheduledFuture<?> responseTimer;
     private boolean done;
+    /** True while {@link #start} runs: a pooled connection attached then is flushed with the rest of the batch. */
+    private boolean starting;
 
     ProxyExchange(ClientProxy owner, HttpRequest request, ProxyTargets.Destination destination) {
         this.owner = owner;
@@ -79,11 +81,9 @@ final class ProxyExchange implements UpstreamListener, UpstreamPools.Acquirer {
     void start() {
         HeaderPolicy.prepareRequest(request, destination.upstreamUri(), destination.target(), owner.clientIp(),
                 destination.hops());
+        starting = true;
         owner.service.pools.acquire(client, destination.target(), destination.node(), false, this);
-    }
-
-    boolean isDone() {
-        return done;
+        starting = false;
     }
 
     // ---- upstream connection
@@ -112,8 +112,12 @@ final class ProxyExchange implements UpstreamListener, UpstreamPools.Acquirer {
                 forward(c);
             }
         }
-        ch.flush();
-        upstreamNeedsFlush = false;
+        if (starting && !requestForwarded) {
+            upstreamNeedsFlush = true; // the body (or its end) follows in this read batch: one flush for all
+        } else {
+            ch.flush(); // a no-op if the request's end was already flushed
+            upstreamNeedsFlush = false;
+        }
         gate.release(ReadGate.UPSTREAM_CONNECTING);
         if (!ch.isWritable()) {
             gate.hold(ReadGate.UPSTREAM_BACKPRESSURE);
@@ -166,13 +170,17 @@ final class ProxyExchange implements UpstreamListener, UpstreamPools.Acquirer {
         Channel ch = upstream.channel;
         bodyBytesForwarded += content.content().readableBytes();
         boolean last = content instanceof LastHttpContent;
-        ch.write(content, ch.voidPromise());
-        upstreamNeedsFlush = true;
         if (last) {
+            // The end of the request is flushed at once: the read batch that carried it may no longer find us.
+            ch.writeAndFlush(content, ch.voidPromise());
+            upstreamNeedsFlush = false;
             requestForwarded = true;
             if (responseHead == null) {
                 startResponseTimer();
             }
+        } else {
+            ch.write(content, ch.voidPromise());
+            upstreamNeedsFlush = true;
         }
     }
 
