@@ -115,7 +115,7 @@ public final class GatewayMain implements Callable<Integer> {
     int metricsConcurrency;
 
     @Option(names = "--max-connections-per-node", defaultValue = "64", paramLabel = "N",
-            description = "Upstream connections per node and event loop (default: ${DEFAULT-VALUE}).")
+            description = "Upstream connections to one node, across all event loops; a request finding none free waits up to --connect-timeout (default: ${DEFAULT-VALUE}).")
     int maxConnectionsPerNode;
 
     @Option(names = "--max-hops", defaultValue = "4", paramLabel = "N",
