@@ -3,6 +3,7 @@ package io.lmcache.gateway.metrics;
 import io.lmcache.common.http.Exchange;
 import io.lmcache.common.http.Responses;
 import io.lmcache.gateway.GatewayServices;
+import io.lmcache.gateway.http.GatewayHops;
 import io.lmcache.gateway.nodes.Route;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -75,7 +76,18 @@ final class MetricsEndpoint {
             ex.respond(Responses.bytes(HttpResponseStatus.OK, contentType, new byte[0]));
             return;
         }
-        List<Route> routes = services.nodes().leafRoutes();
+        int hops;
+        try {
+            hops = GatewayHops.parse(ex.request().headers().get(GatewayHops.HEADER));
+        } catch (IllegalArgumentException e) {
+            ex.detail(HttpResponseStatus.BAD_REQUEST, e.getMessage());
+            return;
+        }
+        // A scrape that already passed --max-hops gateways is part of a loop: answer with our own families only.
+        List<Route> routes = hops >= services.config().maxHops() ? List.of() : services.nodes().leafRoutes();
+        if (routes.isEmpty() && hops > 0) {
+            log.debug("GET /metrics after {} gateway hops: nodes not scraped", hops);
+        }
         if (concat && routes.isEmpty()) {
             ex.respond(Responses.text(HttpResponseStatus.NOT_FOUND, "# No nodes available for metrics collection\n"));
             return;
@@ -84,7 +96,7 @@ final class MetricsEndpoint {
         long deadlineNanos = System.nanoTime() + budget.toNanos();
         // Even starting connections (which may resolve names) happens off the event loop.
         CompletableFuture.supplyAsync(() -> scraper.scrapeAll(routes, services.config().metricsConcurrency(), budget,
-                        deadlineNanos, !concat), workers)
+                        deadlineNanos, !concat, hops + 1), workers)
                 .thenCompose(f -> f)
                 .thenAcceptAsync(results -> {
                     logFailures(results);

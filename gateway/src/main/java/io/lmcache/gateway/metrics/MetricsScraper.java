@@ -2,6 +2,7 @@ package io.lmcache.gateway.metrics;
 
 import io.lmcache.common.client.FetchResult;
 import io.lmcache.common.client.HttpFetcher;
+import io.lmcache.gateway.http.GatewayHops;
 import io.lmcache.gateway.nodes.Route;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -46,9 +47,10 @@ final class MetricsScraper {
      * @param perNodeTimeout longest time one node may take
      * @param deadlineNanos  {@link System#nanoTime()} by which every node must have answered
      * @param parse          false for the concatenated format, which keeps raw bodies instead
+     * @param hops           gateway hop count to send, so a scrape loop between gateways ends at --max-hops
      */
     CompletableFuture<List<NodeScrape>> scrapeAll(List<Route> routes, int concurrency, Duration perNodeTimeout,
-                                                  long deadlineNanos, boolean parse) {
+                                                  long deadlineNanos, boolean parse, int hops) {
         int n = routes.size();
         if (n == 0) {
             return CompletableFuture.completedFuture(List.of());
@@ -64,7 +66,7 @@ final class MetricsScraper {
                 if (i >= n) {
                     return;
                 }
-                scrapeOne(routes.get(i), perNodeTimeout, deadlineNanos, parse).whenCompleteAsync((r, e) -> {
+                scrapeOne(routes.get(i), perNodeTimeout, deadlineNanos, parse, hops).whenCompleteAsync((r, e) -> {
                     results[i] = r != null ? r : new NodeScrape(routes.get(i), null, reason(e), 0, null);
                     if (remaining.decrementAndGet() == 0) {
                         all.complete(Arrays.asList(results));
@@ -81,7 +83,7 @@ final class MetricsScraper {
     }
 
     private CompletableFuture<NodeScrape> scrapeOne(Route route, Duration perNodeTimeout, long deadlineNanos,
-                                                   boolean parse) {
+                                                   boolean parse, int hops) {
         long started = System.nanoTime();
         long budgetNanos = Math.min(perNodeTimeout.toNanos(), deadlineNanos - started);
         if (budgetNanos <= 0) {
@@ -91,7 +93,8 @@ final class MetricsScraper {
         CompletableFuture<FetchResult> fetch;
         try {
             fetch = fetcher.send(route.target(), HttpMethod.GET, route.pathPrefix() + "/metrics",
-                    Map.of(HttpHeaderNames.ACCEPT.toString(), ACCEPT), Duration.ofNanos(budgetNanos),
+                    Map.of(HttpHeaderNames.ACCEPT.toString(), ACCEPT, GatewayHops.HEADER, Integer.toString(hops)),
+                    Duration.ofNanos(budgetNanos),
                     limits.maxBodyBytes());
         } catch (RuntimeException e) {
             fetch = CompletableFuture.failedFuture(e);

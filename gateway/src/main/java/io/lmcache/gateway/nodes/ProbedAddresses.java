@@ -45,18 +45,25 @@ final class ProbedAddresses {
         }
         List<CompletableFuture<FleetEntry>> futures = new ArrayList<>();
         for (Address a : unique.values()) {
-            futures.add(prober.probe(a.target()).thenApply(p -> entry(a, p)));
+            futures.add(prober.probe(a.target()).thenApply(p -> entry(a, p, isSelf)));
         }
         return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
                 .thenApply(v -> futures.stream().map(CompletableFuture::join).toList());
     }
 
-    static FleetEntry entry(Address a, ProxyProber.Probe probe) {
+    /**
+     * The entry for one probed address. A child gateway's leaves that name this gateway are dropped: a peer gateway
+     * that lists us (as a leaf or through a stale answer) must not become a route back to ourselves.
+     */
+    static FleetEntry entry(Address a, ProxyProber.Probe probe, BiPredicate<String, String> isSelf) {
         String name = proxyName(a.target());
         String host = a.target().host();
         String port = a.target().port();
         if (probe.isGateway()) {
-            return new FleetEntry(name, host, port, true, probe.leaves());
+            List<FleetLeaf> leaves = probe.leaves().stream()
+                    .filter(l -> !isSelf.test(l.host(), l.port()))
+                    .toList();
+            return new FleetEntry(name, host, port, true, leaves);
         }
         return FleetEntry.selfLeaf(name, host, port, a.state());
     }

@@ -22,9 +22,11 @@ import org.slf4j.LoggerFactory;
  * with {@code refreshAfterWrite}, so a supplier refresh reuses recent answers and re-probes in the background.
  *
  * <ul>
- *   <li>2xx with a node tree that yields leaves: a cascading gateway; its leaves (children of nodes that have
- *       children, childless nodes themselves) become the entry's children.</li>
- *   <li>any other answer (404 from an MP server, not JSON, no leaves): not a gateway, so the address is its own
+ *   <li>2xx with a node tree ({@code {"nodes": [...]}}, even an empty one): a cascading gateway; its leaves
+ *       (children of nodes that have children, childless nodes themselves) become the entry's children. A gateway
+ *       whose tree is still empty is still a gateway, never an MP leaf: listing it as a leaf would make two gateways
+ *       that read the same discovery route (and scrape) each other.</li>
+ *   <li>any other answer (404 from an MP server, not JSON): not a gateway, so the address is its own
  *       single leaf.</li>
  *   <li>no answer (refused, timeout): an address seen for the first time is its own single leaf; one already known
  *       keeps its last answer, so a child gateway that blips does not lose its leaves.</li>
@@ -37,10 +39,10 @@ final class ProxyProber {
     /** Concurrent probes during one refresh. */
     static final int MAX_CONCURRENT_PROBES = 16;
 
-    /** What an address answered: leaves of a cascading gateway, or none (not a gateway). {@code error} if no answer. */
-    record Probe(List<FleetLeaf> leaves, String error, int status) {
+    /** What an address answered: a gateway (with its leaves, maybe none) or not. {@code error} if no answer. */
+    record Probe(List<FleetLeaf> leaves, boolean gateway, String error, int status) {
         boolean isGateway() {
-            return !leaves.isEmpty();
+            return gateway;
         }
 
         boolean answered() {
@@ -99,9 +101,10 @@ final class ProxyProber {
                         Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
                                 ? e.getCause() : e;
                         log.debug("probe of {}/api/nodes failed: {}", target, cause.toString());
-                        return new Probe(List.of(), describe(cause), 0);
+                        return new Probe(List.of(), false, describe(cause), 0);
                     }
-                    return new Probe(leavesOf(target, r), null, r.status());
+                    List<FleetLeaf> leaves = leavesOf(target, r);
+                    return new Probe(leaves == null ? List.of() : leaves, leaves != null, null, r.status());
                 });
     }
 
@@ -110,19 +113,19 @@ final class ProxyProber {
         return cause.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + m);
     }
 
-    /** Leaves of a gateway's /api/nodes answer, or none when the answer is not such a tree. */
+    /** Leaves of a gateway's /api/nodes answer (possibly none), or null when the answer is not such a tree. */
     static List<FleetLeaf> leavesOf(HttpTarget target, FetchResult r) {
         if (!r.isSuccess()) {
-            return List.of();
+            return null;
         }
         JsonNode nodes;
         try {
             nodes = Json.MAPPER.readTree(r.body()).get("nodes");
         } catch (java.io.IOException | RuntimeException e) {
-            return List.of();
+            return null;
         }
         if (nodes == null || !nodes.isArray()) {
-            return List.of();
+            return null;
         }
         List<FleetLeaf> leaves = new ArrayList<>();
         for (JsonNode node : nodes) {

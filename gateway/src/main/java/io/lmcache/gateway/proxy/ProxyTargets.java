@@ -23,7 +23,7 @@ final class ProxyTargets {
     static final String PROXY2_PREFIX = "/proxy2/";
     static final String PROXY_PREFIX = "/proxy/";
     /** Counts gateways a request has passed through, so a loop through several gateways ends. */
-    static final String HOPS_HEADER = "X-LMCache-Gateway-Hops";
+    static final String HOPS_HEADER = io.lmcache.gateway.http.GatewayHops.HEADER;
     static final Set<HttpMethod> METHODS = Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE,
             HttpMethod.PATCH, HttpMethod.OPTIONS, HttpMethod.HEAD);
     static final String ALLOW = "GET, POST, PUT, DELETE, PATCH, OPTIONS, HEAD";
@@ -120,19 +120,7 @@ final class ProxyTargets {
     }
 
     private int hops(HttpHeaders headers) {
-        String v = headers.get(HOPS_HEADER);
-        if (v == null) {
-            return 0;
-        }
-        try {
-            int n = Integer.parseInt(v.trim());
-            if (n < 0) {
-                throw new NumberFormatException();
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("Invalid " + HOPS_HEADER + " header: '" + v + "'");
-        }
+        return io.lmcache.gateway.http.GatewayHops.parse(headers.get(HOPS_HEADER));
     }
 
     private static Refusal loop(HttpTarget target) {

@@ -91,6 +91,23 @@ class MetricsEndpointTest {
     }
 
     @Test
+    void a_scrape_that_has_passed_the_hop_limit_answers_with_the_gateways_own_families_only() throws Exception {
+        gateway = new MetricsTestGateway(Duration.ofSeconds(2), 4, SMALL);
+        gateway.addRoute(nodes.route("good-a"));
+
+        String withinLimit = get("/metrics", "X-LMCache-Gateway-Hops", "3").body();
+        HttpResponse<String> atLimit = get("/metrics", "X-LMCache-Gateway-Hops", "4");
+        HttpResponse<String> invalid = get("/metrics", "X-LMCache-Gateway-Hops", "many");
+
+        assertThat(withinLimit).contains("lmcache_gateway_scrape_up{node=\"good-a\"} 1\n");
+        assertThat(atLimit.statusCode()).isEqualTo(200);
+        assertThat(atLimit.body()).contains("# TYPE lmcache_gateway_client_connections gauge\n")
+                .doesNotContain("lmcache_gateway_scrape_up{", "node=\"good-a\"");
+        assertThat(invalid.statusCode()).isEqualTo(400);
+        assertThat(invalid.body()).contains("Invalid X-LMCache-Gateway-Hops header: 'many'");
+    }
+
+    @Test
     void no_more_nodes_than_the_concurrency_bound_are_scraped_at_once() throws Exception {
         gateway = new MetricsTestGateway(GENEROUS, 2, SMALL);
         for (int i = 0; i < 7; i++) {

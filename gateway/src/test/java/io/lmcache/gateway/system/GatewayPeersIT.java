@@ -14,7 +14,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -87,8 +86,6 @@ class GatewayPeersIT {
 
     @Test
     @Order(2)
-    @Disabled("bug: a peer gateway (or the gateway itself) is listed as an MP leaf: ProbedAddresses.entry keeps gateway"
-            + " addresses found in a probed gateway's leaves and lists a gateway without leaves as its own leaf")
     void no_gateway_is_listed_as_a_leaf_of_either_gateway() throws Exception {
         for (int gateway : GATEWAYS) {
             await().atMost(GENEROUS).pollInterval(POLL).ignoreExceptions().untilAsserted(() ->
@@ -102,8 +99,6 @@ class GatewayPeersIT {
 
     @Test
     @Order(3)
-    @Disabled("bug: /metrics of peer gateways scrape each other's /metrics recursively until --metrics-timeout:"
-            + " MetricsScraper sends no X-LMCache-Gateway-Hops and /metrics ignores it")
     void metrics_scrape_only_the_real_node_not_the_peer_gateway() throws Exception {
         for (int gateway : GATEWAYS) {
             await().atMost(GENEROUS).pollInterval(POLL).ignoreExceptions().untilAsserted(() ->
