@@ -124,7 +124,7 @@ final class CachedNodeDirectory implements NodeDirectory {
     private TreeSnapshot loaded(TreeSnapshot previous, List<FleetEntry> entries) {
         TreeSnapshot next = TreeSnapshot.build(entries, wallMillis.getAsLong(), ticker.read());
         if (previous.tree.lastError() != null) {
-            log.warn("node list from {} recovered: {} proxies, {} leaves", source.describe(),
+            log.info("node list from {} recovered: {} proxies, {} leaves", source.describe(),
                     next.tree.proxies().size(), next.leafCount());
         } else if (!previous.loaded || previous.leafCount() != next.leafCount()
                 || previous.tree.proxies().size() != next.tree.proxies().size()) {
