@@ -1,6 +1,7 @@
 package io.lmcache.gateway.proxy;
 
 import io.lmcache.common.client.HttpTarget;
+import io.lmcache.common.net.OffLoopResolver;
 import io.lmcache.common.net.Transport;
 import io.lmcache.gateway.metrics.GatewayMetrics;
 import io.netty.bootstrap.Bootstrap;
@@ -222,6 +223,7 @@ public final class UpstreamPools {
                     .channel(target.isUnixSocket() ? transport.domainSocketChannel() : transport.socketChannel())
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
                     .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                    .resolver(OffLoopResolver.SHARED) // a node's name is looked up off this client-serving loop
                     .handler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
