@@ -157,6 +157,9 @@ public final class UpstreamPools {
             queue.add(w);
             w.timer[0] = loop.schedule(() -> {
                 if (queue.remove(w)) {
+                    if (queue.isEmpty()) {
+                        stopWaiting(budget);
+                    }
                     acquirer.failed(new ConnectTimeoutException("no free connection to " + target));
                 }
             }, connectTimeoutMillis, TimeUnit.MILLISECONDS);
@@ -169,6 +172,9 @@ public final class UpstreamPools {
             Waiter w = queue == null ? null : queue.poll();
             if (w != null) {
                 w.timer[0].cancel(false);
+                if (queue.isEmpty()) {
+                    stopWaiting(budget(c.target));
+                }
                 c.reused = true;
                 w.acquirer.acquired(c);
                 return;
@@ -213,7 +219,18 @@ public final class UpstreamPools {
             }
             if (!queue.isEmpty()) {
                 budget.waiting.add(this);
+            } else {
+                stopWaiting(budget);
             }
+        }
+
+        /**
+         * This loop has no more waiters for the budget's target: its entries in the budget's waiting list would
+         * otherwise make every release close its connection (see {@link #release}) and take the wake-up meant for
+         * another loop.
+         */
+        private void stopWaiting(Budget budget) {
+            budget.waiting.removeIf(p -> p == this);
         }
 
         private void connect(HttpTarget target, String node, Acquirer acquirer, Budget budget) {
