@@ -5,19 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import io.lmcache.common.http.HttpServer;
 import io.lmcache.common.http.Router;
+import io.lmcache.common.testing.JavaProcess;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -26,66 +20,28 @@ import org.junit.jupiter.api.Test;
 class GatewayJarIT {
     private static final Pattern RUNNING = Pattern.compile("Monitoring service running at http://127\\.0\\.0\\.1:(\\d+)");
 
-    private final List<String> output = new CopyOnWriteArrayList<>();
-    private Process process;
-    private Thread reader;
-
-    private static Path jar() {
-        Path jar = Path.of(System.getProperty("lmcache.project.root", ".."), "gateway", "target", "lmcache-gateway.jar");
-        assertThat(jar).as("run after package").exists();
-        return jar;
-    }
+    private JavaProcess process;
+    private List<String> output;
 
     private void launch(String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dio.netty.leakDetection.level=paranoid", "-Xmx256m", "-jar", jar().toString()));
-        command.addAll(List.of(args));
-        process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    output.add(line);
-                }
-            } catch (IOException ignored) {
-                // the process ended
-            }
-        }, "gateway-output");
-        reader.setDaemon(true);
-        reader.start();
+        process = JavaProcess.jar(JavaProcess.moduleJar("gateway", "lmcache-gateway.jar"), args);
+        output = process.output;
     }
 
     private int awaitPort() {
-        int[] port = new int[1];
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
-            for (String line : output) {
-                Matcher m = RUNNING.matcher(line);
-                if (m.find()) {
-                    port[0] = Integer.parseInt(m.group(1));
-                    return true;
-                }
-            }
-            assertThat(process.isAlive()).as("gateway exited early: %s", output).isTrue();
-            return false;
-        });
-        return port[0];
+        return Integer.parseInt(process.awaitGroup(RUNNING, Duration.ofSeconds(30)));
     }
 
     private void terminateAndCheck() throws InterruptedException, IOException {
-        // Process.destroy() sends SIGTERM too, but closes our end of stdout at once, losing the shutdown lines.
-        assertThat(new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).start().waitFor()).isZero();
-        assertThat(process.waitFor(20, TimeUnit.SECONDS)).as("stopped after SIGTERM: %s", output).isTrue();
-        reader.join(5_000); // the last lines
-        assertThat(output).noneMatch(l -> l.contains("LEAK:"));
+        process.terminate(Duration.ofSeconds(20));
+        process.assertNoLeak();
         assertThat(output).noneMatch(l -> l.contains("Exception in thread"));
     }
 
     @AfterEach
     void stop() throws InterruptedException {
-        if (process != null && process.isAlive()) {
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
+        if (process != null) {
+            process.close();
         }
     }
 

@@ -1,11 +1,8 @@
 package io.lmcache.agent.sim;
 
 import io.lmcache.common.http.HttpLimits;
-import io.lmcache.common.http.LocalBodyAggregator;
-import io.lmcache.common.http.LocalHttpHandler;
-import io.lmcache.common.http.RequestGuard;
+import io.lmcache.common.http.HttpServer;
 import io.lmcache.common.http.Router;
-import io.lmcache.common.http.StrictHttpServerCodec;
 import io.lmcache.common.net.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -49,11 +46,7 @@ final class UnixSocketListener implements AutoCloseable {
                     .childHandler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
-                            ch.pipeline()
-                                    .addLast("codec", new StrictHttpServerCodec(limits))
-                                    .addLast("guard", new RequestGuard())
-                                    .addLast("aggregator", new LocalBodyAggregator(limits.maxLocalBodyBytes()))
-                                    .addLast("router", new LocalHttpHandler(router));
+                            HttpServer.addLocalHandlers(ch.pipeline(), limits, router);
                         }
                     })
                     .bind(address).sync().channel();

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lmcache.agent.sim.SimulatedMpServer;
 import io.lmcache.agent.testing.FakeDiscovery;
-import io.lmcache.agent.testing.JavaProcess;
+import io.lmcache.common.testing.JavaProcess;
 import io.lmcache.common.http.Json;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.lmcache.agent.testing.FakeDiscovery;
-import io.lmcache.agent.testing.JavaProcess;
+import io.lmcache.common.testing.JavaProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -45,11 +44,10 @@ class SimulateCommandIT {
                 }
             }
             await().atMost(Duration.ofSeconds(30)).until(() -> discovery.registered.size() == 3);
-            sim.process.destroy();
-            assertThat(sim.process.waitFor(15, TimeUnit.SECONDS)).isTrue();
+            sim.terminate(Duration.ofSeconds(15));
             assertThat(sim.process.exitValue()).as(sim.text()).isZero();
             assertThat(discovery.registered).isEmpty();
-            assertThat(sim.text()).doesNotContain("LEAK:");
+            sim.assertNoLeak();
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.lmcache.common.client;
 
+import io.lmcache.common.net.OffLoopResolver;
 import io.lmcache.common.net.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufUtil;
@@ -106,6 +107,7 @@ public final class HttpFetcher implements AutoCloseable {
                 .group(group)
                 .channel(target.isUnixSocket() ? transport.domainSocketChannel() : transport.socketChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeoutMillis))
+                .resolver(OffLoopResolver.SHARED) // a slow DNS answer must not stall the other calls on this loop
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {

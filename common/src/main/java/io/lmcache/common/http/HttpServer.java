@@ -4,6 +4,7 @@ import io.lmcache.common.net.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
@@ -69,13 +70,17 @@ public final class HttpServer implements AutoCloseable {
         return start(name, host, port, transport, workerThreads, new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
-                ch.pipeline()
-                        .addLast("codec", new StrictHttpServerCodec(limits))
-                        .addLast("guard", new RequestGuard())
-                        .addLast("aggregator", new LocalBodyAggregator(limits.maxLocalBodyBytes()))
-                        .addLast("router", new LocalHttpHandler(router));
+                addLocalHandlers(ch.pipeline(), limits, router);
             }
         });
+    }
+
+    /** The handlers of a local-endpoints connection (TCP or Unix socket): strict codec, limits, aggregation, router. */
+    public static void addLocalHandlers(ChannelPipeline pipeline, HttpLimits limits, Router router) {
+        pipeline.addLast("codec", new StrictHttpServerCodec(limits))
+                .addLast("guard", new RequestGuard())
+                .addLast("aggregator", new LocalBodyAggregator(limits.maxLocalBodyBytes()))
+                .addLast("router", new LocalHttpHandler(router));
     }
 
     public int port() {

@@ -26,6 +26,8 @@ public final class LocalHttpHandler extends ChannelInboundHandlerAdapter {
     private final Router router;
     private final ArrayDeque<FullHttpRequest> queued = new ArrayDeque<>();
     private boolean busy;
+    /** True while reading is paused by this handler (never undo a pause another handler owns). */
+    private boolean pausedReading;
 
     public LocalHttpHandler(Router router) {
         this.router = router;
@@ -39,7 +41,8 @@ public final class LocalHttpHandler extends ChannelInboundHandlerAdapter {
         }
         if (busy) {
             queued.add(request);
-            if (queued.size() >= MAX_QUEUED_REQUESTS) {
+            if (queued.size() >= MAX_QUEUED_REQUESTS && !pausedReading) {
+                pausedReading = true;
                 ctx.channel().config().setAutoRead(false);
             }
             return;
@@ -105,7 +108,8 @@ public final class LocalHttpHandler extends ChannelInboundHandlerAdapter {
             } else {
                 next.release();
             }
-        } else if (!ctx.channel().config().isAutoRead()) {
+        } else if (pausedReading) {
+            pausedReading = false;
             ctx.channel().config().setAutoRead(true);
         }
     }

@@ -98,6 +98,13 @@ class HttpFetcherTest {
     }
 
     @Test
+    void a_target_given_by_host_name_is_looked_up_and_fetched() throws Exception {
+        FetchResult r = fetcher.get(HttpTarget.of("localhost", server.port()), "/hello", TIMEOUT, 1024)
+                .get(30, TimeUnit.SECONDS);
+        assertThat(r.status()).isEqualTo(200);
+    }
+
+    @Test
     void a_non_2xx_answer_is_a_result_not_a_failure() throws Exception {
         FetchResult r = get("/missing");
         assertThat(r.status()).isEqualTo(404);

@@ -268,9 +268,12 @@ final class ProxyExchange implements UpstreamListener, UpstreamPools.Acquirer {
         }
     }
 
-    /** The client's outbound buffer drained (or filled): resume (or pause) reading the response. */
+    /**
+     * The client's outbound buffer drained (or filled): resume (or pause) reading the response. Also before the final
+     * head: relaying a 1xx may have paused reading, and the final response must still be read.
+     */
     void onClientWritabilityChanged() {
-        if (upstream != null && responseHead != null) {
+        if (upstream != null) {
             upstream.channel.config().setAutoRead(client.isWritable());
         }
     }

@@ -1,6 +1,7 @@
 package io.lmcache.gateway.proxy;
 
 import io.lmcache.common.client.HttpTarget;
+import io.lmcache.common.net.OffLoopResolver;
 import io.lmcache.common.net.Transport;
 import io.lmcache.gateway.metrics.GatewayMetrics;
 import io.netty.bootstrap.Bootstrap;
@@ -156,6 +157,9 @@ public final class UpstreamPools {
             queue.add(w);
             w.timer[0] = loop.schedule(() -> {
                 if (queue.remove(w)) {
+                    if (queue.isEmpty()) {
+                        stopWaiting(budget);
+                    }
                     acquirer.failed(new ConnectTimeoutException("no free connection to " + target));
                 }
             }, connectTimeoutMillis, TimeUnit.MILLISECONDS);
@@ -168,6 +172,9 @@ public final class UpstreamPools {
             Waiter w = queue == null ? null : queue.poll();
             if (w != null) {
                 w.timer[0].cancel(false);
+                if (queue.isEmpty()) {
+                    stopWaiting(budget(c.target));
+                }
                 c.reused = true;
                 w.acquirer.acquired(c);
                 return;
@@ -212,7 +219,18 @@ public final class UpstreamPools {
             }
             if (!queue.isEmpty()) {
                 budget.waiting.add(this);
+            } else {
+                stopWaiting(budget);
             }
+        }
+
+        /**
+         * This loop has no more waiters for the budget's target: its entries in the budget's waiting list would
+         * otherwise make every release close its connection (see {@link #release}) and take the wake-up meant for
+         * another loop.
+         */
+        private void stopWaiting(Budget budget) {
+            budget.waiting.removeIf(p -> p == this);
         }
 
         private void connect(HttpTarget target, String node, Acquirer acquirer, Budget budget) {
@@ -222,6 +240,7 @@ public final class UpstreamPools {
                     .channel(target.isUnixSocket() ? transport.domainSocketChannel() : transport.socketChannel())
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
                     .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                    .resolver(OffLoopResolver.SHARED) // a node's name is looked up off this client-serving loop
                     .handler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {

@@ -5,22 +5,17 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lmcache.common.http.Json;
-import java.io.BufferedReader;
+import io.lmcache.common.testing.JavaProcess;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
@@ -31,10 +26,8 @@ class DemoJarIT {
 
     @Test
     void demo_serves_a_populated_dashboard_within_seconds_and_stops_cleanly_on_sigterm() throws Exception {
-        List<String> output = new ArrayList<>();
-        Process demo = launch(output, "demo", "--port", "0", "--nodes", "2", "--heartbeat-interval", "500ms");
-        try {
-            String url = await().atMost(Duration.ofSeconds(60)).until(() -> dashboardUrl(output), u -> u != null);
+        try (JavaProcess demo = launch("demo", "--port", "0", "--nodes", "2", "--heartbeat-interval", "500ms")) {
+            String url = demo.awaitGroup(DASHBOARD_URL, Duration.ofSeconds(60));
 
             HttpResponse<String> page = get(url);
             assertThat(page.statusCode()).isEqualTo(200);
@@ -51,62 +44,24 @@ class DemoJarIT {
             }
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                     assertThat(get(url + "metrics").body()).contains("lmcache:num_retrieve_requests_total{node=\"" + leaves.get(0) + "\""));
-        } finally {
-            demo.destroy(); // SIGTERM
-            assertThat(demo.waitFor(30, TimeUnit.SECONDS)).as("demo stopped after SIGTERM").isTrue();
-        }
-        synchronized (output) {
-            assertThat(output).noneMatch(line -> line.contains("LEAK:"))
+            demo.terminate(Duration.ofSeconds(30));
+            demo.assertNoLeak();
+            assertThat(demo.output).noneMatch(line -> line.contains("LEAK:"))
                     .noneMatch(line -> line.contains("Exception"));
         }
     }
 
     @Test
     void demo_help_explains_every_option() throws Exception {
-        List<String> output = new ArrayList<>();
-        Process help = launch(output, "demo", "--help");
-        assertThat(help.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(help.exitValue()).isZero();
-        synchronized (output) {
-            assertThat(String.join("\n", output)).contains("--port").contains("--nodes").contains("--host")
+        try (JavaProcess help = launch("demo", "--help")) {
+            assertThat(help.awaitExit(Duration.ofSeconds(30))).isZero();
+            assertThat(help.text()).contains("--port").contains("--nodes").contains("--host")
                     .contains("--heartbeat-interval").contains("--refresh-interval").contains("--log-level");
         }
     }
 
-    private static Process launch(List<String> output, String... args) throws IOException {
-        Path jar = Path.of(System.getProperty("lmcache.project.root", "..")).resolve("gateway/target/lmcache-gateway.jar");
-        assertThat(Files.isRegularFile(jar)).as("the gateway jar is built: " + jar).isTrue();
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dio.netty.leakDetection.level=paranoid", "-Xmx256m", "-jar", jar.toString()));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = in.readLine()) != null; ) {
-                    synchronized (output) {
-                        output.add(line);
-                    }
-                }
-            } catch (IOException e) {
-                // the process ended
-            }
-        }, "demo-output");
-        reader.setDaemon(true);
-        reader.start();
-        return process;
-    }
-
-    private static String dashboardUrl(List<String> output) {
-        synchronized (output) {
-            for (String line : output) {
-                Matcher m = DASHBOARD_URL.matcher(line);
-                if (m.find()) {
-                    return m.group(1);
-                }
-            }
-        }
-        return null;
+    private static JavaProcess launch(String... args) throws IOException {
+        return JavaProcess.jar(JavaProcess.moduleJar("gateway", "lmcache-gateway.jar"), args);
     }
 
     private List<String> leafNames(String url) {

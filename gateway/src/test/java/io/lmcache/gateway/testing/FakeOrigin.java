@@ -51,6 +51,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code /cookies}: two Set-Cookie fields and hop-by-hop fields that must not pass;</li>
  *   <li>{@code /stall}: never answers;</li>
  *   <li>{@code /cut}: announces 1000 bytes, sends 100, closes;</li>
+ *   <li>{@code /hints}: {@code 103 Early Hints} at once, then {@code 200 hinted} after {@link #releaseHintedAnswers()};</li>
  *   <li>anything else: {@code ok <method> <uri>}.</li>
  * </ul>
  * With {@link #resetReusedConnections(boolean)} it resets (RST) any connection on which a second request arrives,
@@ -67,6 +68,8 @@ public final class FakeOrigin implements AutoCloseable {
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger sseEvents = new AtomicInteger();
     private volatile boolean resetReused;
+    private final AtomicInteger hintsSent = new AtomicInteger();
+    private final java.util.concurrent.CompletableFuture<Void> hintedAnswers = new java.util.concurrent.CompletableFuture<>();
 
     private FakeOrigin() throws InterruptedException {
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
@@ -100,6 +103,16 @@ public final class FakeOrigin implements AutoCloseable {
     /** Server-sent events written so far. */
     public int sseEventsSent() {
         return sseEvents.get();
+    }
+
+    /** {@code 103 Early Hints} responses written (and flushed) so far. */
+    public int hintsSent() {
+        return hintsSent.get();
+    }
+
+    /** Lets every {@code /hints} request, earlier or later, get its final answer. */
+    public void releaseHintedAnswers() {
+        hintedAnswers.complete(null);
     }
 
     public void resetReusedConnections(boolean on) {
@@ -241,6 +254,14 @@ public final class FakeOrigin implements AutoCloseable {
                     ctx.writeAndFlush(r);
                 }
                 case "/stall" -> { }
+                case "/hints" -> {
+                    FullHttpResponse hints = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                            HttpResponseStatus.valueOf(103));
+                    hints.headers().set("Link", "</style.css>; rel=preload; as=style");
+                    ctx.writeAndFlush(hints).addListener(f -> hintsSent.incrementAndGet());
+                    hintedAnswers.thenRun(() -> ctx.executor().execute(
+                            () -> answer(ctx, HttpResponseStatus.OK, "hinted")));
+                }
                 case "/cut" -> {
                     HttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
                     HttpUtil.setContentLength(r, 1000);
@@ -279,7 +300,7 @@ public final class FakeOrigin implements AutoCloseable {
         private boolean isKnown(String p) {
             return switch (p) {
                 case "/sha256", "/echo", "/bytes", "/sse", "/headers", "/status", "/cookies", "/redirect", "/stall",
-                        "/cut" -> true;
+                        "/cut", "/hints" -> true;
                 default -> false;
             };
         }
