@@ -6,7 +6,9 @@ import static org.awaitility.Awaitility.await;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,16 +34,23 @@ public final class JavaProcess implements AutoCloseable {
 
     public final Process process;
     public final List<String> output = new CopyOnWriteArrayList<>();
+    private final String name;
     private final Thread reader;
 
-    private JavaProcess(Process process, String name) {
+    private JavaProcess(Process process, String name, Path log) {
         this.process = process;
+        this.name = name;
         this.reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
+                    StandardCharsets.UTF_8)); PrintWriter copy = log == null ? null
+                    : new PrintWriter(Files.newBufferedWriter(log))) {
                 String line;
                 while ((line = r.readLine()) != null) {
                     output.add(line);
+                    if (copy != null) {
+                        copy.println(line);
+                        copy.flush();
+                    }
                 }
             } catch (IOException ignored) {
                 // the process ended
@@ -56,7 +65,7 @@ public final class JavaProcess implements AutoCloseable {
             throws IOException {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).directory(directory.toFile());
         pb.environment().putAll(extraEnv);
-        return new JavaProcess(pb.start(), Path.of(command.get(0)).getFileName().toString());
+        return new JavaProcess(pb.start(), Path.of(command.get(0)).getFileName().toString(), null);
     }
 
     /** {@code java -Dio.netty.leakDetection.level=paranoid -Xmx256m -jar <jar> args...}. */
@@ -65,7 +74,22 @@ public final class JavaProcess implements AutoCloseable {
                 "-jar", jar.toString()));
         command.addAll(List.of(args));
         return new JavaProcess(new ProcessBuilder(command).redirectErrorStream(true).start(),
-                jar.getFileName().toString());
+                jar.getFileName().toString(), null);
+    }
+
+    /**
+     * {@code java <jvmOptions> -jar <jar> args...} named {@code name}, its output also copied line by line to
+     * {@code <logDirectory>/<name>.log} for a post-mortem.
+     */
+    public static JavaProcess jar(String name, List<String> jvmOptions, Path logDirectory, Path jar, String... args)
+            throws IOException {
+        List<String> command = new ArrayList<>(List.of(java()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString()));
+        command.addAll(List.of(args));
+        Files.createDirectories(logDirectory);
+        return new JavaProcess(new ProcessBuilder(command).redirectErrorStream(true).start(), name,
+                logDirectory.resolve(name + ".log"));
     }
 
     /** A module's built jar, {@code <root>/<module>/target/<name>}; fails the test if it has not been packaged. */
@@ -85,21 +109,32 @@ public final class JavaProcess implements AutoCloseable {
 
     /** Waits for a line matching {@code pattern} and returns its first group; fails at once if the process exits. */
     public String awaitGroup(Pattern pattern, Duration timeout) {
-        String[] found = new String[1];
+        return awaitMatches(pattern, 1, timeout).get(0).group(1);
+    }
+
+    /**
+     * Waits until at least {@code count} lines match {@code pattern} (e.g. the simulator's line per node) and returns
+     * their matches in output order; fails at once if the process exits before.
+     */
+    public List<Matcher> awaitMatches(Pattern pattern, int count, Duration timeout) {
+        List<Matcher> found = new ArrayList<>();
         await().atMost(timeout).until(() -> {
+            found.clear();
             for (String line : output) {
                 Matcher m = pattern.matcher(line);
                 if (m.find()) {
-                    found[0] = m.group(1);
-                    return true;
+                    found.add(m);
                 }
             }
+            if (found.size() >= count) {
+                return true;
+            }
             if (!process.isAlive()) {
-                throw new AssertionError("process exited early (" + process.exitValue() + "): " + text());
+                throw new AssertionError(name + " exited early (" + process.exitValue() + "): " + text());
             }
             return false;
         });
-        return found[0];
+        return found;
     }
 
     /** Waits for a line that {@code matches}. */
@@ -125,9 +160,35 @@ public final class JavaProcess implements AutoCloseable {
         reader.join(READER_DRAIN_MILLIS);
     }
 
+    /**
+     * Sends SIGTERM, waits at most {@code timeout} for the process to end and its last lines to be read, and kills it
+     * if it has not; true if SIGTERM sufficed (or it had already ended). Unlike {@link #terminate}, asserts nothing.
+     */
+    public boolean stop(Duration timeout) throws InterruptedException {
+        if (process.isAlive()) {
+            try {
+                new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).start()
+                        .waitFor(FORCED_EXIT_WAIT_SECONDS, TimeUnit.SECONDS);
+            } catch (IOException e) {
+                // no kill binary: the forced stop below ends it
+            }
+        }
+        boolean graceful = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (!graceful) {
+            close();
+        }
+        reader.join(READER_DRAIN_MILLIS);
+        return graceful;
+    }
+
     /** Netty's leak detector (at paranoid in {@link #jar}) reported nothing. */
     public void assertNoLeak() {
         assertThat(output).noneMatch(l -> l.contains("LEAK:"));
+    }
+
+    /** The name given at launch (the jar's file name unless one was given), for messages. */
+    public String name() {
+        return name;
     }
 
     public String text() {

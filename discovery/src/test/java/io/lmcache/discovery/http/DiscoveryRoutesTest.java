@@ -8,6 +8,7 @@ import io.lmcache.common.http.HttpServer;
 import io.lmcache.common.http.Json;
 import io.lmcache.common.http.Router;
 import io.lmcache.common.net.Transport;
+import io.lmcache.common.testing.RawHttp;
 import io.lmcache.discovery.FakeClock;
 import io.lmcache.discovery.registry.DiscoveryRegistry;
 import io.lmcache.discovery.registry.EntryState;

@@ -11,19 +11,19 @@ import java.util.concurrent.TimeUnit;
  * Runs {@code promtool check metrics} (Debian package {@code prometheus}) on a text. Exit 0 is clean, 3 means lint
  * findings only (the text parsed), anything else is a parse failure.
  */
-final class Promtool {
-    static final File BINARY = new File("/usr/bin/promtool");
+public final class Promtool {
+    public static final File BINARY = new File("/usr/bin/promtool");
 
     /**
      * Lint findings about names and HELP the nodes chose (the merge keeps names as they are): LMCache names contain
      * ':', some test inputs lack HELP, the simulator has a gauge named {@code ..._count}. Parse errors never pass.
      */
-    static final List<String> TOLERATED_LINT = List.of("metric names should not contain ':'", "no help text",
+    public static final List<String> TOLERATED_LINT = List.of("metric names should not contain ':'", "no help text",
             "non-histogram and non-summary metrics should not have \"_count\" suffix");
 
-    record Result(int exitCode, String output) {
+    public record Result(int exitCode, String output) {
         /** True if promtool parsed the text and had no findings other than the tolerated ones. */
-        boolean acceptable() {
+        public boolean acceptable() {
             if (exitCode == 0) {
                 return true;
             }
@@ -37,11 +37,11 @@ final class Promtool {
     private Promtool() {
     }
 
-    static boolean available() {
+    public static boolean available() {
         return BINARY.canExecute();
     }
 
-    static Result check(String metricsText) throws IOException, InterruptedException {
+    public static Result check(String metricsText) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(BINARY.getPath(), "check", "metrics").redirectErrorStream(true).start();
         try (OutputStream in = p.getOutputStream()) {
             in.write(metricsText.getBytes(StandardCharsets.UTF_8));

@@ -7,6 +7,8 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lmcache.common.testing.JavaProcess;
+import io.lmcache.gateway.metrics.Promtool;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,24 +37,24 @@ class CascadeIT {
 
     @BeforeAll
     static void startFleet() throws Exception {
-        discoveryPort = JarProcess.freePort();
-        childPort = JarProcess.freePort();
-        parentPort = JarProcess.freePort();
-        JarProcess discovery = FLEET.add(JarProcess.discovery("cascade-discovery", discoveryPort));
-        JarProcess sims = FLEET.add(JarProcess.agent("cascade-simulate", "simulate", "--count", "2",
-                "--names", String.join(",", LEAVES), "--version-string", VERSION));
-        JarProcess parent = FLEET.add(JarProcess.gateway("cascade-parent", parentPort,
-                "--node-supplier-url", "http://127.0.0.1:" + discoveryPort + "/lmcache_infos", "--refresh-interval", "1s"));
+        discoveryPort = Fleet.freePort();
+        childPort = Fleet.freePort();
+        parentPort = Fleet.freePort();
+        JavaProcess discovery = FLEET.discovery("cascade-discovery", discoveryPort);
+        JavaProcess sims = FLEET.agent("cascade-simulate", "simulate", "--count", "2",
+                "--names", String.join(",", LEAVES), "--version-string", VERSION);
+        JavaProcess parent = FLEET.gateway("cascade-parent", parentPort,
+                "--node-supplier-url", "http://127.0.0.1:" + discoveryPort + "/lmcache_infos", "--refresh-interval", "1s");
         Map<String, Integer> leaves = Fleet.simulatedNodes(sims, 2);
         // One port as a number and one as a string: --nodes accepts both.
         String nodesJson = "[{\"name\":\"leaf-a\",\"host\":\"127.0.0.1\",\"port\":" + leaves.get("leaf-a") + "},"
                 + "{\"name\":\"leaf-b\",\"host\":\"127.0.0.1\",\"port\":\"" + leaves.get("leaf-b") + "\"}]";
-        JarProcess child = FLEET.add(JarProcess.gateway("cascade-child", childPort, "--nodes", nodesJson,
+        JavaProcess child = FLEET.gateway("cascade-child", childPort, "--nodes", nodesJson,
                 "--heartbeat-url", "http://127.0.0.1:" + discoveryPort + "/lmcache_heartbeat",
-                "--heartbeat-interval", "1", "--report-host", "127.0.0.1"));
-        discovery.awaitReady();
-        parent.awaitReady();
-        child.awaitReady();
+                "--heartbeat-interval", "1", "--report-host", "127.0.0.1");
+        FLEET.awaitReady(discovery);
+        FLEET.awaitReady(parent);
+        FLEET.awaitReady(child);
     }
 
     @AfterAll
@@ -113,8 +115,8 @@ class CascadeIT {
                     "lmcache:time_to_retrieve_bucket{node=\"" + leaf + "\",");
         }
         assertThat(text).doesNotContain("exported_node");
-        assumeTrue(SystemPromtool.available(), "promtool is not installed (Debian package prometheus)");
-        SystemPromtool.Result check = SystemPromtool.check(text);
+        assumeTrue(Promtool.available(), "promtool is not installed (Debian package prometheus)");
+        Promtool.Result check = Promtool.check(text);
         assertThat(check.acceptable()).as("promtool exit %s:%n%s", check.exitCode(), check.output()).isTrue();
     }
 

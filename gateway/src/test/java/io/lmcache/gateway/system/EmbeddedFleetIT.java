@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lmcache.common.testing.JavaProcess;
+import io.lmcache.common.testing.RawHttp;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
@@ -32,22 +34,22 @@ class EmbeddedFleetIT {
     private static final Fleet FLEET = new Fleet();
     private static int gatewayPort;
     private static int nodePort;
-    private static JarProcess sidecar;
+    private static JavaProcess sidecar;
 
     @BeforeAll
     static void startFleet() throws Exception {
-        gatewayPort = JarProcess.freePort();
-        JarProcess gateway = FLEET.add(JarProcess.gateway("embedded-gateway", gatewayPort, "--refresh-interval", "1s",
-                "--response-timeout", "2s", "--metrics-timeout", "2s"));
-        JarProcess sim = FLEET.add(JarProcess.agent("embedded-simulate", "simulate", "--count", "1", "--names", "emb",
-                "--version-string", VERSION));
+        gatewayPort = Fleet.freePort();
+        JavaProcess gateway = FLEET.gateway("embedded-gateway", gatewayPort, "--refresh-interval", "1s",
+                "--response-timeout", "2s", "--metrics-timeout", "2s");
+        JavaProcess sim = FLEET.agent("embedded-simulate", "simulate", "--count", "1", "--names", "emb",
+                "--version-string", VERSION);
         nodePort = Fleet.simulatedNodes(sim, 1).get("emb");
-        sidecar = FLEET.add(JarProcess.agent("embedded-sidecar",
+        sidecar = FLEET.agent("embedded-sidecar",
                 "--heartbeat-url", "http://127.0.0.1:" + gatewayPort + "/lmcache_heartbeat",
                 "--port", Integer.toString(nodePort), "--report-host", "127.0.0.1", "--heartbeat-interval", "1",
-                "--nodes", "[{\"name\":\"emb\",\"host\":\"127.0.0.1\",\"port\":" + nodePort + "}]"));
-        gateway.awaitReady();
-        sidecar.readyWhen("Heartbeat sent to .* as " + address(nodePort)).awaitReady();
+                "--nodes", "[{\"name\":\"emb\",\"host\":\"127.0.0.1\",\"port\":" + nodePort + "}]");
+        FLEET.awaitReady(gateway);
+        FLEET.awaitReady(FLEET.readyWhen(sidecar, "Heartbeat sent to .* as " + address(nodePort)));
     }
 
     @AfterAll
@@ -100,7 +102,7 @@ class EmbeddedFleetIT {
     @Order(3)
     void a_malformed_node_name_is_a_json_error() throws Exception {
         // No client library sends "%zz" (java.net.URI refuses it), so it goes out as raw bytes.
-        SystemHttp.RawResponse r = SystemHttp.raw(gatewayPort,
+        RawHttp.Reply r = RawHttp.send(gatewayPort,
                 "GET /proxy2/%zz/x HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
         assertThat(r.status()).as(r.text()).isIn(400, 404);
         assertThat(detail(r.body())).contains("%zz");
@@ -138,11 +140,11 @@ class EmbeddedFleetIT {
     @Test
     @Order(6)
     void an_oversized_header_is_431_and_closes() throws Exception {
-        SystemHttp.RawResponse r = SystemHttp.raw(gatewayPort, "GET /proxy2/" + leaf() + "/version HTTP/1.1\r\n"
+        RawHttp.Reply r = RawHttp.send(gatewayPort, "GET /proxy2/" + leaf() + "/version HTTP/1.1\r\n"
                 + "Host: 127.0.0.1\r\nX-Big: " + "a".repeat(40 * 1024) + "\r\n\r\n");
         assertThat(r.status()).as(r.text()).isEqualTo(431);
         assertThat(detail(r.body())).isNotBlank();
-        assertThat(r.closedByServer()).isTrue();
+        assertThat(r.closed()).isTrue();
     }
 
     @Test
@@ -156,19 +158,19 @@ class EmbeddedFleetIT {
     @Test
     @Order(8)
     void transfer_encoding_with_content_length_is_400_and_closes() throws Exception {
-        SystemHttp.RawResponse r = SystemHttp.raw(gatewayPort, "POST /proxy2/" + leaf() + "/api/status HTTP/1.1\r\n"
+        RawHttp.Reply r = RawHttp.send(gatewayPort, "POST /proxy2/" + leaf() + "/api/status HTTP/1.1\r\n"
                 + "Host: 127.0.0.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n");
         assertThat(r.status()).as(r.text()).isEqualTo(400);
         assertThat(detail(r.body())).isNotBlank();
-        assertThat(r.closedByServer()).isTrue();
+        assertThat(r.closed()).isTrue();
     }
 
     @Test
     @Order(9)
     void bytes_that_are_not_http_are_400() throws Exception {
-        SystemHttp.RawResponse r = SystemHttp.raw(gatewayPort, "\u0016\u0003\u0001\u0000garbage\r\n\r\n");
+        RawHttp.Reply r = RawHttp.send(gatewayPort, "\u0016\u0003\u0001\u0000garbage\r\n\r\n");
         assertThat(r.status()).as(r.text()).isEqualTo(400);
-        assertThat(r.closedByServer()).isTrue();
+        assertThat(r.closed()).isTrue();
     }
 
     @Test
@@ -202,7 +204,7 @@ class EmbeddedFleetIT {
     @Test
     @Order(12)
     void a_registered_node_that_is_down_costs_its_own_scrape_only() throws Exception {
-        int deadPort = JarProcess.freePort();
+        int deadPort = Fleet.freePort();
         String dead = "proxy_127.0.0.1_" + deadPort;
         assertThat(SystemHttp.get(gatewayPort, "/lmcache_heartbeat?pid=1&api_address=" + enc(address(deadPort)))
                 .status()).isEqualTo(200);
@@ -227,9 +229,9 @@ class EmbeddedFleetIT {
     void a_node_that_stalls_gets_504_and_a_failed_scrape_while_the_other_node_is_unaffected() throws Exception {
         // Answers after 3 s, past the gateway's 2 s response and metrics timeouts (the version probe of its own
         // heartbeat waits for it, so it registers a little late).
-        JarProcess slow = FLEET.add(JarProcess.agent("embedded-slow-node", "simulate", "--count", "1", "--names", "slow",
+        JavaProcess slow = FLEET.agent("embedded-slow-node", "simulate", "--count", "1", "--names", "slow",
                 "--latency", "3s", "--heartbeat-url", "http://127.0.0.1:" + gatewayPort + "/lmcache_heartbeat",
-                "--heartbeat-interval", "1"));
+                "--heartbeat-interval", "1");
         int slowPort = Fleet.simulatedNodes(slow, 1).get("slow");
         String slowLeaf = "proxy_127.0.0.1_" + slowPort;
         await().atMost(GENEROUS).pollInterval(POLL).ignoreExceptions().untilAsserted(() ->
@@ -244,8 +246,8 @@ class EmbeddedFleetIT {
                 "lmcache_gateway_scrape_up{node=\"" + leaf() + "\"} 1\n",
                 "lmcache:num_hit_tokens_total{node=\"" + leaf() + "\",");
         assertThat(SystemHttp.get(gatewayPort, "/proxy2/" + leaf() + "/version").body()).isEqualTo("\"" + VERSION + "\"");
-        assertThat(slow.stop()).as("stopped on SIGTERM:%n%s", slow.text()).isTrue();
-        slow.assertCleanOutput();
+        assertThat(Fleet.stop(slow)).as("stopped on SIGTERM:%n%s", slow.text()).isTrue();
+        Fleet.assertCleanOutput(slow);
         await().atMost(GENEROUS).pollInterval(POLL).ignoreExceptions().untilAsserted(() ->
                 assertThat(Fleet.proxies(gatewayPort)).containsOnlyKeys(leaf()));
     }
@@ -264,8 +266,8 @@ class EmbeddedFleetIT {
     @Test
     @Order(15)
     void sigterm_on_the_sidecar_takes_the_node_out() throws Exception {
-        assertThat(sidecar.stop()).as("stopped on SIGTERM:%n%s", sidecar.text()).isTrue();
-        sidecar.assertCleanOutput();
+        assertThat(Fleet.stop(sidecar)).as("stopped on SIGTERM:%n%s", sidecar.text()).isTrue();
+        Fleet.assertCleanOutput(sidecar);
         // The sidecar deregistered before it exited: the embedded discovery forgot the node at once.
         assertThat(SystemHttp.json(gatewayPort, "/lmcache_infos").get("processInfos").has(address(nodePort))).isFalse();
         await().atMost(GENEROUS).pollInterval(POLL).ignoreExceptions().untilAsserted(() ->

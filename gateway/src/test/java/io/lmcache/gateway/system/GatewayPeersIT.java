@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lmcache.common.testing.JavaProcess;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,24 +37,24 @@ class GatewayPeersIT {
 
     @BeforeAll
     static void startFleet() throws Exception {
-        discoveryPort = JarProcess.freePort();
+        discoveryPort = Fleet.freePort();
         String discovery = "http://127.0.0.1:" + discoveryPort;
-        JarProcess d = FLEET.add(JarProcess.discovery("peers-discovery", discoveryPort));
-        JarProcess sim = FLEET.add(JarProcess.agent("peers-simulate", "simulate", "--count", "1", "--names", "peer-node",
-                "--heartbeat-url", discovery + "/lmcache_heartbeat", "--heartbeat-interval", "1"));
-        List<JarProcess> gateways = new ArrayList<>();
+        JavaProcess d = FLEET.discovery("peers-discovery", discoveryPort);
+        JavaProcess sim = FLEET.agent("peers-simulate", "simulate", "--count", "1", "--names", "peer-node",
+                "--heartbeat-url", discovery + "/lmcache_heartbeat", "--heartbeat-interval", "1");
+        List<JavaProcess> gateways = new ArrayList<>();
         for (String label : List.of("peers-gateway-a", "peers-gateway-b")) {
-            int port = JarProcess.freePort();
+            int port = Fleet.freePort();
             GATEWAYS.add(port);
-            gateways.add(FLEET.add(JarProcess.gateway(label, port, "--node-supplier-url", discovery + "/lmcache_infos",
+            gateways.add(FLEET.gateway(label, port, "--node-supplier-url", discovery + "/lmcache_infos",
                     "--refresh-interval", "1s", "--heartbeat-url", discovery + "/lmcache_heartbeat",
                     "--heartbeat-interval", "1", "--report-host", "127.0.0.1",
                     // Bounds what a scrape that goes round the loop costs this test.
-                    "--metrics-timeout", "1s")));
+                    "--metrics-timeout", "1s"));
         }
-        d.awaitReady();
+        FLEET.awaitReady(d);
         nodePort = Fleet.simulatedNodes(sim, 1).get("peer-node");
-        gateways.forEach(JarProcess::awaitReady);
+        gateways.forEach(FLEET::awaitReady);
     }
 
     @AfterAll

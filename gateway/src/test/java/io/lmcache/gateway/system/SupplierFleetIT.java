@@ -7,6 +7,8 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lmcache.common.testing.JavaProcess;
+import io.lmcache.gateway.metrics.Promtool;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -32,20 +34,20 @@ class SupplierFleetIT {
     private static int gatewayPort;
     /** Simulated node name → port. */
     private static Map<String, Integer> nodes;
-    private static JarProcess discovery;
+    private static JavaProcess discovery;
 
     @BeforeAll
     static void startFleet() throws Exception {
-        discoveryPort = JarProcess.freePort();
-        gatewayPort = JarProcess.freePort();
-        discovery = FLEET.add(JarProcess.discovery("supplier-discovery", discoveryPort));
-        JarProcess sims = FLEET.add(JarProcess.agent("supplier-simulate", "simulate", "--count", "3",
-                "--version-string", VERSION, "--heartbeat-url", heartbeatUrl(), "--heartbeat-interval", "1"));
-        JarProcess gateway = FLEET.add(JarProcess.gateway("supplier-gateway", gatewayPort,
-                "--node-supplier-url", "http://127.0.0.1:" + discoveryPort + "/lmcache_infos", "--refresh-interval", "1s"));
-        discovery.awaitReady();
+        discoveryPort = Fleet.freePort();
+        gatewayPort = Fleet.freePort();
+        discovery = FLEET.discovery("supplier-discovery", discoveryPort);
+        JavaProcess sims = FLEET.agent("supplier-simulate", "simulate", "--count", "3",
+                "--version-string", VERSION, "--heartbeat-url", heartbeatUrl(), "--heartbeat-interval", "1");
+        JavaProcess gateway = FLEET.gateway("supplier-gateway", gatewayPort,
+                "--node-supplier-url", "http://127.0.0.1:" + discoveryPort + "/lmcache_infos", "--refresh-interval", "1s");
+        FLEET.awaitReady(discovery);
         nodes = Fleet.simulatedNodes(sims, 3);
-        gateway.awaitReady();
+        FLEET.awaitReady(gateway);
     }
 
     @AfterAll
@@ -127,17 +129,17 @@ class SupplierFleetIT {
             assertThat(text).contains("lmcache:num_hit_tokens_total{" + node + ",",
                     "lmcache:time_to_retrieve_bucket{" + node + ",", "lmcache_gateway_scrape_samples{" + node + "} ");
         }
-        assumeTrue(SystemPromtool.available(), "promtool is not installed (Debian package prometheus)");
-        SystemPromtool.Result check = SystemPromtool.check(text);
+        assumeTrue(Promtool.available(), "promtool is not installed (Debian package prometheus)");
+        Promtool.Result check = Promtool.check(text);
         assertThat(check.acceptable()).as("promtool exit %s:%n%s", check.exitCode(), check.output()).isTrue();
     }
 
     @Test
     @Order(4)
     void a_node_stopped_with_sigterm_deregisters_at_once_and_leaves_the_tree_after_the_next_refresh() throws Exception {
-        JarProcess extra = FLEET.add(JarProcess.agent("supplier-extra-node", "simulate", "--count", "1",
+        JavaProcess extra = FLEET.agent("supplier-extra-node", "simulate", "--count", "1",
                 "--names", "extra", "--version-string", VERSION, "--heartbeat-url", heartbeatUrl(),
-                "--heartbeat-interval", "1"));
+                "--heartbeat-interval", "1");
         int port = Fleet.simulatedNodes(extra, 1).get("extra");
         String address = "http://127.0.0.1:" + port;
         await().atMost(GENEROUS).pollInterval(POLL).ignoreExceptions().untilAsserted(() ->
@@ -146,7 +148,7 @@ class SupplierFleetIT {
                 .isEqualTo("\"" + VERSION + "\"");
         assertThat(Fleet.registeredAddresses(discoveryPort)).contains(address);
 
-        assertThat(extra.stop()).as("stopped on SIGTERM:%n%s", extra.text()).isTrue();
+        assertThat(Fleet.stop(extra)).as("stopped on SIGTERM:%n%s", extra.text()).isTrue();
         assertThat(extra.text()).contains("Deregistered " + address);
         // Deregistered before the process ended, so gone from discovery without waiting for any TTL.
         assertThat(Fleet.registeredAddresses(discoveryPort)).doesNotContain(address)
@@ -162,13 +164,13 @@ class SupplierFleetIT {
         // The gateway's own proxied-request counters may keep the gone node's name; its scrape no longer runs.
         assertThat(text).doesNotContain("lmcache_gateway_scrape_up{node=\"" + proxyName(port) + "\"}",
                 "lmcache:num_hit_tokens_total{node=\"" + proxyName(port) + "\"");
-        extra.assertCleanOutput();
+        Fleet.assertCleanOutput(extra);
     }
 
     @Test
     @Order(5)
     void while_discovery_is_down_the_last_good_tree_is_served_and_it_recovers_when_discovery_returns() throws Exception {
-        assertThat(discovery.stop()).as("discovery stopped on SIGTERM").isTrue();
+        assertThat(Fleet.stop(discovery)).as("discovery stopped on SIGTERM").isTrue();
         await().atMost(GENEROUS).pollInterval(POLL).ignoreExceptions().untilAsserted(() ->
                 assertThat(SystemHttp.json(gatewayPort, "/api/nodes").get("last_error").isNull()).isFalse());
         // The failure is exposed, and nothing is lost: same nodes, still reachable and scraped.
@@ -184,8 +186,8 @@ class SupplierFleetIT {
         assertThat(text).containsPattern("(?m)^lmcache_gateway_node_refresh_failures_total [1-9]");
 
         // A new discovery on the same port: the simulated nodes' heartbeats find it again by themselves.
-        discovery = FLEET.add(JarProcess.discovery("supplier-discovery-restarted", discoveryPort));
-        discovery.awaitReady();
+        discovery = FLEET.discovery("supplier-discovery-restarted", discoveryPort);
+        FLEET.awaitReady(discovery);
         await().atMost(GENEROUS).pollInterval(POLL).ignoreExceptions().untilAsserted(() -> {
             assertThat(Fleet.registeredAddresses(discoveryPort)).hasSize(nodes.size());
             JsonNode tree = SystemHttp.json(gatewayPort, "/api/nodes");
